@@ -35,7 +35,7 @@ func (m *Message) Body() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.HeadLen > len(raw) {
+	if m.HeadLen < 0 || m.HeadLen > len(raw) {
 		return nil, nil
 	}
 	b := raw[m.HeadLen:]

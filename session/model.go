@@ -149,11 +149,11 @@ type Message struct {
 	Reason    string // responses only
 	Headers   []Header
 	Trailers  []Header
-	Raw       []byte  // exact wire bytes: start line, headers, body framing and body
-	HeadLen   int     // how many bytes of Raw are start line, headers and the empty line
-	Chunked   bool    // body used chunked transfer coding
-	BodyLen   int64   // length of the decoded body
-	Truncated bool    // bytes beyond the capture limit were relayed but not kept
+	Raw       []byte // exact wire bytes: start line, headers, body framing and body
+	HeadLen   int    // how many bytes of Raw are start line, headers and the empty line
+	Chunked   bool   // body used chunked transfer coding
+	BodyLen   int64  // length of the decoded body
+	Truncated bool   // bytes beyond the capture limit were relayed but not kept
 	First     time.Time
 	Last      time.Time
 	Ref       *RawRef // where Raw lives when it is not held in memory
@@ -209,12 +209,13 @@ type Exchange struct {
 	Seq       int // 1-based order of the request within its session
 	Direction Direction
 	Transport Transport
-	Request   *Message
+	Request   *Message // nil only for a response to a request never sent
 	Response  *Message // nil while pending
 	MessageID string   // COMET message-id
 	Carriers  []string // COMET exchange: the HTTP exchanges that carried its event and reply
 	Carries   []string // HTTP exchange: the COMET exchanges whose event or reply it carried
 	ReplayOf  string   // the exchange this one replays
+	Injected  bool     // sent by the inspector itself; the answer went to no peer
 	Hints     []Hint
 	Error     string // e.g. "connection reset before response"
 }

@@ -1,0 +1,217 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"ptth-inspector/session/capture"
+	"ptth-inspector/session/store"
+)
+
+// BenchmarkRelay runs one reversed-request workload three ways in one run:
+// straight from client to server, through a bare io.Copy relay (the limit of
+// any relay on this machine), and through our relay with capture on. It
+// reports relay/bare and relay/direct throughput ratios and RAM per exchange.
+func BenchmarkRelay(b *testing.B) {
+	for _, tc := range []struct {
+		name  string
+		conns int
+		body  int
+	}{{"64B", 4, 64}, {"1MiB", 1, 1 << 20}} {
+		b.Run(tc.name, func(b *testing.B) {
+			server := newPTTHServer(b, (b.N+tc.conns-1)/tc.conns, tc.conns)
+			bare := bareRelay(b, server.addr())
+			w, err := capture.Create(filepath.Join(b.TempDir(), "bench.ptthcap"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer w.Close()
+			st := store.New(w)
+			ours := &Relay{Listen: "127.0.0.1:0", Upstream: server.addr(), Rec: st}
+			if err := ours.Start(); err != nil {
+				b.Fatal(err)
+			}
+			defer ours.Close()
+			b.SetBytes(int64(tc.body))
+			b.ReportAllocs()
+
+			direct := runWorkload(b, server, server.addr(), tc.conns, tc.body)
+			viaBare := runWorkload(b, server, bare, tc.conns, tc.body)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			b.ResetTimer()
+			viaOurs := runWorkload(b, server, ours.Addr(), tc.conns, tc.body)
+			b.StopTimer()
+			waitEnded(b, st, tc.conns)
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(viaBare)/float64(viaOurs), "relay/bare")
+			b.ReportMetric(float64(direct)/float64(viaOurs), "relay/direct")
+			b.ReportMetric(float64(direct)/float64(viaBare), "bare/direct")
+			if n := st.Stats().Exchanges; n > 0 {
+				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heapB/exchange")
+			}
+		})
+	}
+}
+
+// ptthServer accepts PTTH clients, flips, and sends n GETs back to back on
+// each flipped socket, reading each answer before the next; runWorkload
+// runs clients that answer them.
+type ptthServer struct {
+	ln   net.Listener
+	n    int
+	done chan error
+}
+
+func newPTTHServer(b *testing.B, n, conns int) *ptthServer {
+	s := &ptthServer{ln: listen(b), n: n, done: make(chan error, 64)}
+	go func() {
+		for {
+			c, err := s.ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { s.done <- s.serve(c) }()
+		}
+	}()
+	return s
+}
+
+func (s *ptthServer) addr() string { return s.ln.Addr().String() }
+
+func (s *ptthServer) serve(c net.Conn) error {
+	defer c.Close()
+	br := bufio.NewReaderSize(c, 64<<10)
+	if _, err := readHead(br); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(c, accept); err != nil {
+		return err
+	}
+	req := []byte("GET /status HTTP/1.1\r\nHost:\r\n\r\n")
+	for i := 0; i < s.n; i++ {
+		if _, err := c.Write(req); err != nil {
+			return err
+		}
+		head, err := readHead(br)
+		if err != nil {
+			return err
+		}
+		if _, err := io.CopyN(io.Discard, br, contentLength(head)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runWorkload runs conns PTTH clients against addr, each answering the
+// server's requests with body-byte bodies, and returns how long it took.
+func runWorkload(b *testing.B, s *ptthServer, addr string, conns, body int) time.Duration {
+	per := s.n
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- ptthClient(addr, per, body)
+		}()
+	}
+	wg.Wait()
+	for range conns {
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+		if err := <-s.done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	return time.Since(start)
+}
+
+func ptthClient(addr string, n, body int) error {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	br := bufio.NewReaderSize(c, 64<<10)
+	if _, err := io.WriteString(c, offer); err != nil {
+		return err
+	}
+	if head, err := readHead(br); err != nil || !bytes.Contains(head, []byte(" 101 ")) {
+		return fmt.Errorf("no 101: %q %v", head, err)
+	}
+	resp := append([]byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", body)), bytes.Repeat([]byte("x"), body)...)
+	for i := 0; i < n; i++ {
+		if _, err := readHead(br); err != nil {
+			return fmt.Errorf("request %d: %w", i, err)
+		}
+		if _, err := c.Write(resp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readHead reads up to and including the empty line ending a message head.
+func readHead(br *bufio.Reader) ([]byte, error) {
+	var head []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		head = append(head, line...)
+		if err != nil {
+			return head, err
+		}
+		if len(line) <= 2 {
+			return head, nil
+		}
+	}
+}
+
+func contentLength(head []byte) int64 {
+	i := bytes.Index(head, []byte("Content-Length: "))
+	if i < 0 {
+		return 0
+	}
+	rest := head[i+16:]
+	n, _ := strconv.ParseInt(string(rest[:bytes.IndexByte(rest, '\r')]), 10, 64)
+	return n
+}
+
+// bareRelay is io.Copy both ways and nothing else.
+func bareRelay(b *testing.B, upstream string) string {
+	ln := listen(b)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				up, err := net.Dial("tcp", upstream)
+				if err != nil {
+					c.Close()
+					return
+				}
+				go func() { io.Copy(up, c); up.(*net.TCPConn).CloseWrite() }()
+				io.Copy(c, up)
+				c.Close()
+				up.Close()
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}

@@ -1,0 +1,129 @@
+package dissect
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"ptth-inspector/proxy/comet"
+	"ptth-inspector/session"
+)
+
+// CometBook pairs COMET events with their replies by message-id, across all
+// the connections of one client host. One book serves a whole relay.
+type CometBook struct {
+	mu   sync.Mutex
+	rec  Recorder
+	open map[cometKey]*session.Exchange
+}
+
+type cometKey struct{ host, id string }
+
+// NewCometBook returns an empty book that records paired exchanges to rec.
+func NewCometBook(rec Recorder) *CometBook {
+	return &CometBook{rec: rec, open: map[cometKey]*session.Exchange{}}
+}
+
+// Pending returns how many events wait for their reply.
+func (b *CometBook) Pending() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.open)
+}
+
+// looksJSON is a cheap test run before the decoder.
+func looksJSON(body []byte) bool {
+	body = bytes.TrimLeft(body, " \t\r\n")
+	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
+}
+
+func decodeBody(m *session.Message) (comet.Decoded, bool) {
+	if m == nil || m.BodyLen == 0 || m.Truncated {
+		return comet.Decoded{}, false
+	}
+	body, err := m.Body()
+	if err != nil || !looksJSON(body) {
+		return comet.Decoded{}, false
+	}
+	d, err := comet.Decode(body)
+	if err != nil || !d.OK {
+		return comet.Decoded{}, false
+	}
+	return d, len(d.Events)+len(d.Replies) > 0
+}
+
+// requestDone looks for COMET replies in a forward request body and notes
+// them on carrier, which the caller has not published yet. Called with c.mu held.
+func (b *CometBook) requestDone(c *Conn, carrier *session.Exchange) {
+	d, ok := decodeBody(carrier.Request)
+	if !ok || len(d.Replies) == 0 {
+		return
+	}
+	host := clientHost(c.sess.Client)
+	var carried []string
+	for _, r := range d.Replies {
+		resp := r.Response()
+		resp.First, resp.Last = carrier.Request.First, carrier.Request.Last
+		b.mu.Lock()
+		k := cometKey{host, r.MessageID}
+		ev, found := b.open[k]
+		delete(b.open, k)
+		b.mu.Unlock()
+		if !found {
+			c.hint(session.HintUnknownMessageID, "COMET reply with unknown message-id "+r.MessageID, carrier.ID)
+			continue
+		}
+		cp := *ev
+		cp.Response = resp
+		cp.Carriers = append(slices.Clone(ev.Carriers), carrier.ID)
+		b.rec.PutExchange(&cp)
+		carried = append(carried, cp.ID)
+	}
+	b.markCarrier(c, carrier, carried)
+}
+
+// responseDone looks for COMET events in a forward response body and notes
+// them on carrier, which the caller has not published yet. Called with c.mu held.
+func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
+	d, ok := decodeBody(carrier.Response)
+	if !ok || len(d.Events) == 0 {
+		return
+	}
+	host := clientHost(c.sess.Client)
+	var carried []string
+	for _, e := range d.Events {
+		req := e.Request()
+		req.First, req.Last = carrier.Response.First, carrier.Response.Last
+		c.seq++
+		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq,
+			Direction: session.Reverse, Transport: session.COMET, Request: req,
+			MessageID: e.MessageID, Carriers: []string{carrier.ID}}
+		b.mu.Lock()
+		b.open[cometKey{host, e.MessageID}] = ex
+		b.mu.Unlock()
+		b.rec.PutExchange(ex)
+		carried = append(carried, ex.ID)
+	}
+	b.markCarrier(c, carrier, carried)
+}
+
+func (b *CometBook) markCarrier(c *Conn, carrier *session.Exchange, carried []string) {
+	if len(carried) > 0 {
+		carrier.Carries = append(slices.Clone(carrier.Carries), carried...)
+	}
+	if c.sess.State == session.StateHTTP {
+		c.sess.State = session.StateComet
+		c.publishSession()
+	}
+}
+
+// clientHost returns the host part of a client address: COMET polls from
+// the same host pair across connections.
+func clientHost(addr string) string {
+	if i := bytes.LastIndexByte([]byte(addr), ':'); i >= 0 {
+		return addr[:i]
+	}
+	return addr
+}

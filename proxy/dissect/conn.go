@@ -1,0 +1,303 @@
+// Package dissect turns the two byte streams of one relayed connection into
+// sessions and exchanges: it pairs requests with responses, flips roles at a
+// PTTH 101 and unwraps COMET events and replies. It never touches sockets.
+package dissect
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"ptth-inspector/proxy/wire"
+	"ptth-inspector/session"
+)
+
+// Recorder receives what the dissector finds; session/store.Store is one.
+// Chunk must not keep b after it returns.
+type Recorder interface {
+	PutSession(s *session.Session)
+	PutExchange(e *session.Exchange)
+	Chunk(sessionID string, side session.Side, t time.Time, b []byte)
+}
+
+// Conn dissects one client connection. Feed and Close may be called from the
+// two copy goroutines at once.
+type Conn struct {
+	mu       sync.Mutex
+	rec      Recorder
+	book     *CometBook
+	sess     session.Session
+	readers  [2]*wire.Reader // indexed by session.Side
+	pending  []*session.Exchange
+	seq      int
+	offer    *session.Exchange // request that offered PTTH, awaiting its answer
+	closing  [2]bool           // a message from this side asked to close
+	warnedAC [2]bool
+	opaque   bool
+}
+
+// NewConn starts dissecting a connection from client to upstream.
+func NewConn(rec Recorder, book *CometBook, client, upstream string, now time.Time) *Conn {
+	c := &Conn{rec: rec, book: book}
+	c.sess = session.Session{ID: uuid.NewString(), Client: client, Upstream: upstream, Started: now}
+	c.readers[session.FromClient] = wire.NewReader(wire.Requests, &sideHandler{c, session.FromClient}, wire.Limits{})
+	c.readers[session.FromUpstream] = wire.NewReader(wire.Responses, &sideHandler{c, session.FromUpstream}, wire.Limits{})
+	c.publishSession()
+	return c
+}
+
+// ID returns the session id.
+func (c *Conn) ID() string { return c.sess.ID }
+
+// Feed dissects bytes that crossed the relay from side. It does not keep b.
+func (c *Conn) Feed(side session.Side, b []byte, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rec.Chunk(c.sess.ID, side, now, b)
+	c.readers[side].Feed(b, now)
+}
+
+// Close tells the dissector that side sent EOF.
+func (c *Conn) Close(side session.Side, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.readers[side].Close(now)
+}
+
+// End finishes the session: requests still waiting get an error.
+func (c *Conn) End(now time.Time, cause string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ex := range c.pending {
+		cp := *ex
+		cp.Error = "connection closed before the response"
+		if cause != "" {
+			cp.Error += " (" + cause + ")"
+		}
+		c.rec.PutExchange(&cp)
+	}
+	c.pending = nil
+	c.sess.Ended = now
+	if cause != "" && c.sess.Error == "" {
+		c.sess.Error = cause
+	}
+	c.publishSession()
+}
+
+// Fail marks the session with an error that is not a parse error, e.g. an
+// unreachable upstream.
+func (c *Conn) Fail(msg string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sess.Error = msg
+	c.publishSession()
+}
+
+func (c *Conn) publishSession() {
+	s := c.sess
+	s.Hints = slices.Clone(c.sess.Hints)
+	if c.sess.Flip != nil {
+		f := *c.sess.Flip
+		s.Flip = &f
+	}
+	c.rec.PutSession(&s)
+}
+
+func (c *Conn) hint(code, text, exchange string) {
+	c.sess.Hints = append(c.sess.Hints, session.Hint{Code: code, Text: text, Exchange: exchange})
+	c.publishSession()
+}
+
+// flipped reports whether the upstream is now the side that asks.
+func (c *Conn) flipped() bool { return c.sess.Flip != nil }
+
+func (c *Conn) onRequest(side session.Side, m *session.Message) {
+	c.checkAfterClose(side, m)
+	c.seq++
+	ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m}
+	if side == session.FromUpstream {
+		ex.Direction, ex.Transport = session.Reverse, session.PTTH
+	}
+	if !c.flipped() {
+		c.checkOffer(ex)
+	}
+	if side == session.FromClient && !c.flipped() {
+		c.book.requestDone(c, ex)
+	}
+	c.pending = append(c.pending, ex)
+	c.put(ex)
+}
+
+// put publishes a copy of a working exchange, which the Conn keeps changing.
+func (c *Conn) put(ex *session.Exchange) {
+	cp := *ex
+	c.rec.PutExchange(&cp)
+}
+
+// checkOffer notes a request that offers a PTTH upgrade and holds the client
+// stream until the answer says whether it carries requests or responses.
+func (c *Conn) checkOffer(ex *session.Exchange) {
+	m := ex.Request
+	tok, ok := ptthToken(m)
+	if !ok {
+		return
+	}
+	if m.Proto == "HTTP/1.0" {
+		c.hint(session.HintUpgradeOnHTTP10, "Upgrade: "+tok+" on an HTTP/1.0 request must be ignored", ex.ID)
+		return
+	}
+	if _, ok := listHas(headerValues(m, "Connection"), "upgrade"); !ok {
+		c.hint(session.HintNoConnectionUpgrade, "upgrade request offers "+tok+" without Connection: Upgrade", ex.ID)
+	}
+	ex.Transport = session.PTTH
+	c.offer = ex
+	c.readers[session.FromClient].Pause()
+}
+
+func (c *Conn) onResponse(side session.Side, m *session.Message) {
+	c.checkAfterClose(side, m)
+	if m.Status >= 100 && m.Status < 200 && m.Status != 101 {
+		return // interim (100 Continue): the final response follows
+	}
+	if len(c.pending) == 0 {
+		c.seq++
+		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Response: m,
+			Error: "response to a request never sent"}
+		if side == session.FromClient {
+			ex.Direction, ex.Transport = session.Reverse, session.PTTH
+		}
+		c.rec.PutExchange(ex)
+		c.hint(session.HintUnsolicitedResponse, fmt.Sprintf("%s sent a response to a request never sent", sideName(side)), ex.ID)
+		return
+	}
+	ex := *c.pending[0]
+	c.pending = c.pending[1:]
+	ex.Response = m
+	if m.Status == 101 {
+		c.onSwitch(&ex, m)
+	} else if c.offer != nil && c.offer.ID == ex.ID {
+		c.offer = nil
+		c.readers[session.FromClient].Resume(m.Last)
+	}
+	if side == session.FromUpstream && ex.Direction == session.Forward {
+		c.book.responseDone(c, &ex)
+	}
+	c.rec.PutExchange(&ex)
+}
+
+// onSwitch handles a 101: a PTTH flip, or a tunnel for anything else.
+func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
+	offered := c.offer != nil && c.offer.ID == ex.ID
+	c.offer = nil
+	tok, named := ptthToken(m)
+	if m.Header("Content-Length") != "" {
+		c.hint(session.HintContentLengthOn101, "101 carries Content-Length: "+m.Header("Content-Length")+" (a 101 has no body)", ex.ID)
+	}
+	if !offered || !named || c.flipped() {
+		code, text := session.HintNoUpgradeOn101, "101 without a PTTH Upgrade header: bytes tunnelled unparsed from here"
+		if !offered {
+			code, text = session.HintUnofferedUpgrade, "101 to a request that offered no PTTH upgrade: bytes tunnelled unparsed from here"
+		}
+		c.readers[session.FromClient].Tunnel()
+		c.readers[session.FromUpstream].Tunnel()
+		c.sess.State = session.StateOpaque
+		c.hint(code, text, ex.ID)
+		return
+	}
+	ex.Transport = session.PTTH
+	c.sess.State = session.StateFlipped
+	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
+	for _, p := range c.pending {
+		cp := *p
+		cp.Error = "request pipelined after the upgrade was never answered"
+		c.rec.PutExchange(&cp)
+	}
+	c.pending = nil
+	c.closing = [2]bool{}
+	c.readers[session.FromUpstream].SetKind(wire.Requests)
+	c.readers[session.FromClient].SetKind(wire.Responses)
+	c.readers[session.FromClient].Resume(m.Last)
+	c.publishSession()
+}
+
+// checkAfterClose notes a message from a side that had already asked to close.
+func (c *Conn) checkAfterClose(side session.Side, m *session.Message) {
+	if c.closing[side] && !c.warnedAC[side] {
+		c.warnedAC[side] = true
+		c.hint(session.HintBytesAfterClose, sideName(side)+" sent more after Connection: close", "")
+	}
+	if wantsClose(m) {
+		c.closing[side] = true
+	}
+}
+
+func (c *Conn) noBody(m *session.Message) bool {
+	if len(c.pending) == 0 {
+		return false
+	}
+	return c.pending[0].Request.Method == "HEAD"
+}
+
+func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
+	if m.IsRequest() {
+		c.seq++
+		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m,
+			Error: "request cut short: " + err.Error()}
+		if side == session.FromUpstream {
+			ex.Direction, ex.Transport = session.Reverse, session.PTTH
+		}
+		c.rec.PutExchange(ex)
+		return
+	}
+	if len(c.pending) == 0 {
+		return
+	}
+	ex := *c.pending[0]
+	c.pending = c.pending[1:]
+	ex.Response = m
+	ex.Error = "response cut short: " + err.Error()
+	c.rec.PutExchange(&ex)
+}
+
+func (c *Conn) broken(side session.Side, offset int64, err error) {
+	other := session.FromUpstream
+	if side == session.FromUpstream {
+		other = session.FromClient
+	}
+	c.readers[other].Tunnel()
+	msg := fmt.Sprintf("unparsed from offset %d (%s): %v", offset, sideName(side), err)
+	if c.sess.Error == "" {
+		c.sess.Error = msg
+	}
+	c.hint(session.HintUnparsed, msg+"; bytes still relayed unchanged", "")
+}
+
+func sideName(s session.Side) string {
+	if s == session.FromUpstream {
+		return "upstream"
+	}
+	return "client"
+}
+
+// sideHandler adapts one side's wire.Reader callbacks to the Conn.
+type sideHandler struct {
+	c    *Conn
+	side session.Side
+}
+
+func (h *sideHandler) NoBody(m *session.Message) bool { return h.c.noBody(m) }
+
+func (h *sideHandler) Message(m *session.Message) {
+	if m.IsRequest() {
+		h.c.onRequest(h.side, m)
+	} else {
+		h.c.onResponse(h.side, m)
+	}
+}
+
+func (h *sideHandler) Incomplete(m *session.Message, err error) { h.c.incomplete(h.side, m, err) }
+
+func (h *sideHandler) Broken(offset int64, err error) { h.c.broken(h.side, offset, err) }

@@ -1,0 +1,218 @@
+// Package proxy is the intercepting relay: it accepts clients, dials the
+// upstream, copies bytes both ways unchanged and hands a copy of every chunk
+// to the dissector.
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ptth-inspector/proxy/dissect"
+	"ptth-inspector/session"
+)
+
+// Relay listens for clients and relays each one to Upstream.
+type Relay struct {
+	Listen   string             // address to listen on, e.g. 127.0.0.1:8080
+	Upstream string             // host:port every client is relayed to
+	Rec      dissect.Recorder   // where sessions and exchanges go
+	Book     *dissect.CometBook // COMET pairing shared by all connections; made from Rec when nil
+	// DialTimeout bounds how long dialling the upstream may take (default 5 s).
+	DialTimeout time.Duration
+
+	ln     net.Listener
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	open   atomic.Int64
+	closed atomic.Bool
+}
+
+// Start opens the listener. It fails when the address is in use.
+func (r *Relay) Start() error {
+	if r.Upstream == "" {
+		return errors.New("relay: no upstream address")
+	}
+	if r.Book == nil {
+		r.Book = dissect.NewCometBook(r.Rec)
+	}
+	if r.DialTimeout == 0 {
+		r.DialTimeout = 5 * time.Second
+	}
+	ln, err := net.Listen("tcp", r.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", r.Listen, err)
+	}
+	warnIfNotLoopback(ln.Addr())
+	r.ln = ln
+	r.conns = map[net.Conn]struct{}{}
+	r.wg.Add(1)
+	go r.accept()
+	return nil
+}
+
+// Addr returns the address the relay listens on (after Start).
+func (r *Relay) Addr() string { return r.ln.Addr().String() }
+
+// Open returns how many client connections are being relayed now.
+func (r *Relay) Open() int { return int(r.open.Load()) }
+
+// Close stops listening, cuts every relayed connection and waits for them.
+func (r *Relay) Close() error {
+	if r.closed.Swap(true) || r.ln == nil {
+		return nil
+	}
+	err := r.ln.Close()
+	r.mu.Lock()
+	for c := range r.conns {
+		c.Close()
+	}
+	r.mu.Unlock()
+	r.wg.Wait()
+	return err
+}
+
+// Run starts the relay and serves until ctx is done.
+func (r *Relay) Run(ctx context.Context) error {
+	if err := r.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return r.Close()
+}
+
+func warnIfNotLoopback(a net.Addr) {
+	if ta, ok := a.(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
+		slog.Warn("relay listens beyond loopback: anyone who can reach this address can use it and read the capture",
+			"addr", a.String())
+	}
+}
+
+func (r *Relay) accept() {
+	defer r.wg.Done()
+	for {
+		c, err := r.ln.Accept()
+		if err != nil {
+			if !r.closed.Load() {
+				slog.Error("relay accept failed", "err", err)
+			}
+			return
+		}
+		if !r.track(c, true) {
+			c.Close()
+			return
+		}
+		r.wg.Add(1)
+		go r.serve(c)
+	}
+}
+
+func (r *Relay) track(c net.Conn, add bool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if add {
+		if r.closed.Load() {
+			return false
+		}
+		r.conns[c] = struct{}{}
+		r.open.Add(1)
+	} else {
+		delete(r.conns, c)
+		r.open.Add(-1)
+	}
+	return true
+}
+
+func (r *Relay) serve(client net.Conn) {
+	defer r.wg.Done()
+	defer r.track(client, false)
+	defer client.Close()
+	d := dissect.NewConn(r.Rec, r.Book, client.RemoteAddr().String(), r.Upstream, time.Now())
+	up, err := net.DialTimeout("tcp", r.Upstream, r.DialTimeout)
+	if err != nil {
+		msg := fmt.Sprintf("upstream %s unreachable: %v", r.Upstream, err)
+		slog.Warn("relay: "+msg, "client", client.RemoteAddr().String())
+		body := msg + "\n"
+		fmt.Fprintf(client, "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
+		drainAndClose(client)
+		d.Fail(msg)
+		d.End(time.Now(), "")
+		return
+	}
+	if !r.track(up, true) {
+		up.Close()
+		d.End(time.Now(), "relay closed")
+		return
+	}
+	defer r.track(up, false)
+	defer up.Close()
+	var wg sync.WaitGroup
+	var cause atomic.Value
+	wg.Add(2)
+	go func() { defer wg.Done(); pipe(up, client, d, session.FromClient, &cause) }()
+	go func() { defer wg.Done(); pipe(client, up, d, session.FromUpstream, &cause) }()
+	wg.Wait()
+	c, _ := cause.Load().(string)
+	d.End(time.Now(), c)
+}
+
+// pipe copies src to dst unchanged, feeding each chunk to the dissector just
+// before it is forwarded. EOF is passed on as a half-close; an error cuts both ways.
+func pipe(dst, src net.Conn, d *dissect.Conn, side session.Side, cause *atomic.Value) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			// Dissect before forwarding: the peer may answer the moment it
+			// has these bytes, and its answer must not be dissected first.
+			d.Feed(side, buf[:n], time.Now())
+			_, werr := dst.Write(buf[:n])
+			if werr != nil {
+				cause.CompareAndSwap(nil, fmt.Sprintf("write to %s failed: %v", peer(side, true), werr))
+				src.Close()
+				dst.Close()
+				return
+			}
+		}
+		if err != nil {
+			now := time.Now()
+			d.Close(side, now)
+			if errors.Is(err, io.EOF) {
+				if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+					cw.CloseWrite()
+				}
+				return
+			}
+			if !errors.Is(err, net.ErrClosed) {
+				cause.CompareAndSwap(nil, fmt.Sprintf("read from %s failed: %v", peer(side, false), err))
+			}
+			src.Close()
+			dst.Close()
+			return
+		}
+	}
+}
+
+func peer(side session.Side, toOther bool) string {
+	if (side == session.FromClient) != toOther {
+		return "client"
+	}
+	return "upstream"
+}
+
+// drainAndClose half-closes c and reads what the client still sends (for a
+// moment) so closing does not reset the connection before it read our answer.
+func drainAndClose(c net.Conn) {
+	if cw, ok := c.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	io.Copy(io.Discard, c)
+}

@@ -1,0 +1,200 @@
+package capture
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"math"
+	"time"
+
+	"ptth-inspector/session"
+)
+
+// Version is the capture format version this package writes and reads.
+const Version = 1
+
+// Magic opens every capture file; the version byte follows it.
+const Magic = "PTTHCAP"
+
+// MaxRecord is the largest record payload accepted, in bytes.
+const MaxRecord = 256 << 20
+
+// InlineRaw is the largest message Raw handed over in memory by Scan; larger
+// ones come back as a session.RawRef into the open file.
+const InlineRaw = 64 << 10
+
+const (
+	fileHdrLen = len(Magic) + 1 // magic and version byte
+	frameLen   = 9              // u32 length, kind byte, u32 CRC
+	maxChunk   = 16 << 20       // Writer.Chunk splits larger chunks
+	zeroTime   = math.MinInt64  // stands for the zero time.Time
+)
+
+// Record kinds.
+const (
+	kindSession  = 'S'
+	kindExchange = 'X'
+	kindChunk    = 'C'
+	kindIndex    = 'I'
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrNotCapture is wrapped by Open when a file is not a capture at all.
+var ErrNotCapture = errors.New("not a PTTH Inspector capture")
+
+// ErrVersion is wrapped by Open when a capture has an unsupported version.
+var ErrVersion = errors.New("unsupported PTTH Inspector capture version")
+
+// ErrClosed is returned by a Writer after Close.
+var ErrClosed = errors.New("capture writer closed")
+
+// ErrTooLarge is returned for a record over MaxRecord; nothing is written
+// and the writer stays usable.
+var ErrTooLarge = errors.New("capture record too large")
+
+func validKind(k byte) bool {
+	return k == kindSession || k == kindExchange || k == kindChunk || k == kindIndex
+}
+
+// frameCRC returns the checksum of a frame: length and kind bytes, then the
+// payload pieces.
+func frameCRC(hdr []byte, parts ...[]byte) uint32 {
+	c := crc32.Update(0, castagnoli, hdr[:5])
+	for _, p := range parts {
+		c = crc32.Update(c, castagnoli, p)
+	}
+	return c
+}
+
+func putFrame(hdr []byte, kind byte, n int) {
+	binary.LittleEndian.PutUint32(hdr[0:4], uint32(n))
+	hdr[4] = kind
+}
+
+func timeNanos(t time.Time) int64 {
+	if t.IsZero() {
+		return zeroTime
+	}
+	return t.UnixNano()
+}
+
+func nanosTime(n int64) time.Time {
+	if n == zeroTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n)
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	return binary.LittleEndian.AppendUint64(b, uint64(timeNanos(t)))
+}
+
+func appendBool(b []byte, v bool) []byte {
+	if v {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func appendHints(b []byte, hs []session.Hint) []byte {
+	b = binary.AppendUvarint(b, uint64(len(hs)))
+	for i := range hs {
+		b = appendString(b, hs[i].Code)
+		b = appendString(b, hs[i].Text)
+		b = appendString(b, hs[i].Exchange)
+	}
+	return b
+}
+
+func appendHeaders(b []byte, hs []session.Header) []byte {
+	b = binary.AppendUvarint(b, uint64(len(hs)))
+	for i := range hs {
+		b = appendString(b, hs[i].Name)
+		b = appendString(b, hs[i].Value)
+	}
+	return b
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ss)))
+	for _, s := range ss {
+		b = appendString(b, s)
+	}
+	return b
+}
+
+// appendSession encodes a session record payload.
+func appendSession(b []byte, idx uint64, s *session.Session) []byte {
+	b = binary.AppendUvarint(b, idx)
+	b = appendString(b, s.ID)
+	b = appendString(b, s.Client)
+	b = appendString(b, s.Upstream)
+	b = appendTime(b, s.Started)
+	b = appendTime(b, s.Ended)
+	b = append(b, byte(s.State))
+	b = appendBool(b, s.Flip != nil)
+	if f := s.Flip; f != nil {
+		b = appendTime(b, f.At)
+		b = appendString(b, f.Token)
+		b = appendString(b, f.Exchange)
+		b = binary.AppendVarint(b, f.Offset)
+	}
+	b = appendHints(b, s.Hints)
+	return appendString(b, s.Error)
+}
+
+// appendMessage encodes a message's fields; its Raw bytes (rawLen of them)
+// are stored after the exchange's metadata.
+func appendMessage(b []byte, m *session.Message, rawLen int) []byte {
+	b = appendBool(b, m != nil)
+	if m == nil {
+		return b
+	}
+	var flags byte
+	if m.Chunked {
+		flags |= 1
+	}
+	if m.Truncated {
+		flags |= 2
+	}
+	b = append(b, flags)
+	b = appendString(b, m.Method)
+	b = appendString(b, m.Target)
+	b = appendString(b, m.Proto)
+	b = binary.AppendVarint(b, int64(m.Status))
+	b = appendString(b, m.Reason)
+	b = appendHeaders(b, m.Headers)
+	b = appendHeaders(b, m.Trailers)
+	b = binary.AppendUvarint(b, uint64(rawLen))
+	b = binary.AppendVarint(b, int64(m.HeadLen))
+	b = binary.AppendVarint(b, m.BodyLen)
+	b = appendTime(b, m.First)
+	return appendTime(b, m.Last)
+}
+
+// appendExchange encodes an exchange's metadata; the raws' lengths are given.
+func appendExchange(b []byte, e *session.Exchange, reqRaw, respRaw int) []byte {
+	b = appendString(b, e.ID)
+	b = appendString(b, e.Session)
+	b = binary.AppendVarint(b, int64(e.Seq))
+	b = append(b, byte(e.Direction), byte(e.Transport))
+	b = appendMessage(b, e.Request, reqRaw)
+	b = appendMessage(b, e.Response, respRaw)
+	b = appendString(b, e.MessageID)
+	b = appendStrings(b, e.Carriers)
+	b = appendStrings(b, e.Carries)
+	b = appendString(b, e.ReplayOf)
+	b = appendHints(b, e.Hints)
+	b = appendString(b, e.Error)
+	var flags byte
+	if e.Injected {
+		flags |= 1
+	}
+	return append(b, flags)
+}

@@ -1,0 +1,84 @@
+package capture
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"ptth-inspector/session"
+)
+
+// validCapture returns the bytes of a small capture holding every record kind.
+func validCapture(t testing.TB, body []byte) []byte {
+	w, path := create(t)
+	must(t, w.Chunk("early", session.FromClient, t0, []byte("before its session")))
+	must(t, w.Session(sampleSession("s1")))
+	must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("HTTP/1.1 200 OK\r\n")))
+	must(t, w.Exchange(sampleExchange("x1", "s1", body)))
+	must(t, w.Exchange(&session.Exchange{ID: "x2"}))
+	must(t, w.Close())
+	data, err := os.ReadFile(path)
+	must(t, err)
+	return data
+}
+
+func FuzzOpen(f *testing.F) {
+	small := validCapture(f, []byte("pong"))
+	for _, cut := range []int{0, 3, 8, 9, 17, len(small) / 2, len(small) - 1, len(small)} {
+		f.Add(small[:cut])
+	}
+	f.Add(validCapture(f, make([]byte, InlineRaw+10))) // a message by ref
+	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
+	f.Add([]byte("PTTHCAP\x01\xff\xff\xff\xffX\x00\x00\x00\x00"))
+	path := filepath.Join(f.TempDir(), "fuzz.ptthcap")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r, err := Open(path)
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		var sessions, exchanges, chunks int
+		sum, err := r.Scan(Handler{
+			Session: func(*session.Session) { sessions++ },
+			Exchange: func(e *session.Exchange) {
+				exchanges++
+				for _, m := range []*session.Message{e.Request, e.Response} {
+					if m != nil {
+						m.Body()
+						m.StartLine()
+					}
+				}
+			},
+			Chunk:    func(string, session.Side, time.Time, []byte) { chunks++ },
+			Progress: func(done, total int64) {},
+		})
+		if err != nil {
+			t.Fatalf("Scan of a file that does not change: %v", err)
+		}
+		if sum.Sessions != sessions || sum.Exchanges != exchanges || sum.Chunks != chunks {
+			t.Fatalf("summary %+v, handed over %d/%d/%d", sum, sessions, exchanges, chunks)
+		}
+		if len(sum.Warnings) == 0 && int64(len(data)) > int64(fileHdrLen) && sessions+exchanges+chunks == 0 && !onlyIndex(data) {
+			t.Fatalf("%d bytes of records gave nothing and no warning", len(data)-fileHdrLen)
+		}
+		if _, err := r.Scan(Handler{}); err != nil {
+			t.Fatalf("second Scan: %v", err)
+		}
+	})
+}
+
+// onlyIndex reports whether data's records are all index records, which
+// are not handed over.
+func onlyIndex(data []byte) bool {
+	for off := fileHdrLen; off+frameLen <= len(data); {
+		if data[off+4] != kindIndex {
+			return false
+		}
+		off += frameLen + int(uint32(data[off])|uint32(data[off+1])<<8|uint32(data[off+2])<<16|uint32(data[off+3])<<24)
+	}
+	return true
+}

@@ -1,0 +1,95 @@
+package capture
+
+import (
+	"encoding/binary"
+
+	"ptth-inspector/session"
+)
+
+func (s *scanner) session(p int64, pay []byte) {
+	idx, sess, err := decodeSession(pay)
+	if err != nil {
+		s.warn("undecodable session record at offset %d skipped", p)
+		return
+	}
+	s.ids[idx] = sess.ID
+	s.sum.Sessions++
+	if s.h.Session != nil {
+		s.h.Session(sess)
+	}
+}
+
+// chunk hands a chunk record's bytes over; owned says pay is not the window.
+func (s *scanner) chunk(p int64, pay []byte, owned bool) {
+	idx, side, t, hl, err := decodeChunkHead(pay)
+	if err != nil {
+		s.warn("undecodable chunk record at offset %d skipped", p)
+		return
+	}
+	id, ok := s.ids[idx]
+	if !ok {
+		s.warn("chunk at offset %d names unknown session index %d; skipped", p, idx)
+		return
+	}
+	s.sum.Chunks++
+	b := pay[hl:]
+	if !owned {
+		b = append([]byte(nil), b...)
+	}
+	s.h.Chunk(id, side, t, b)
+}
+
+// exchange decodes the exchange record at p with payload length n; pay is
+// the payload when it is in the window, nil when it must be read from the
+// file. Raw bytes over InlineRaw are left in the file behind a RawRef.
+func (s *scanner) exchange(p, n int64, pay []byte) error {
+	base := p + frameLen
+	get := func(rel, l int64) ([]byte, error) {
+		if pay != nil {
+			return append([]byte(nil), pay[rel:rel+l]...), nil
+		}
+		return s.readAt(base+rel, l)
+	}
+	if n < 4 {
+		s.warn("undecodable exchange record at offset %d skipped", p)
+		return nil
+	}
+	b, err := get(0, 4)
+	if err != nil {
+		return err
+	}
+	ml := int64(binary.LittleEndian.Uint32(b))
+	if ml > n-4 {
+		s.warn("undecodable exchange record at offset %d skipped", p)
+		return nil
+	}
+	meta := pay
+	if meta == nil {
+		if meta, err = s.readAt(base+4, ml); err != nil {
+			return err
+		}
+	} else {
+		meta = pay[4 : 4+ml]
+	}
+	e, raws, err := decodeExchange(meta)
+	if err != nil || raws[0]+raws[1] != n-4-ml {
+		s.warn("undecodable exchange record at offset %d skipped", p)
+		return nil
+	}
+	rel := 4 + ml
+	for i, m := range [2]*session.Message{e.Request, e.Response} {
+		switch l := raws[i]; {
+		case m == nil || l == 0:
+		case l <= InlineRaw:
+			if m.Raw, err = get(rel, l); err != nil {
+				return err
+			}
+		default:
+			m.Ref = &session.RawRef{R: s.f, Off: base + rel, Len: l}
+		}
+		rel += raws[i]
+	}
+	s.sum.Exchanges++
+	s.h.Exchange(e)
+	return nil
+}

@@ -1,0 +1,70 @@
+package capture
+
+import (
+	"fmt"
+	"os"
+
+	"ptth-inspector/session"
+)
+
+// Spill writes e like Exchange and returns the exchange to keep in memory:
+// e itself, or a copy whose messages with Raw over InlineRaw point into the
+// capture file (Message.Ref) instead of holding their bytes, so a long
+// capture of large bodies does not grow the heap.
+func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
+	if err := w.Exchange(e); err != nil {
+		return e, err
+	}
+	big := func(m *session.Message) bool { return m != nil && m.Ref == nil && len(m.Raw) > InlineRaw }
+	if !big(e.Request) && !big(e.Response) {
+		return e, nil
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.rf == nil {
+		f, err := os.Open(w.path)
+		if err != nil {
+			return e, nil // keep the bytes in memory rather than lose them
+		}
+		w.rf = f
+	}
+	cp := *e
+	off := w.lastRaw
+	if e.Request != nil {
+		if big(e.Request) {
+			cp.Request = w.spilled(e.Request, off)
+		}
+		off += int64(len(e.Request.Raw))
+	}
+	if big(e.Response) {
+		cp.Response = w.spilled(e.Response, off)
+	}
+	return &cp, nil
+}
+
+func (w *Writer) spilled(m *session.Message, off int64) *session.Message {
+	cp := *m
+	cp.Ref = &session.RawRef{R: flushingReader{w}, Off: off, Len: int64(len(m.Raw))}
+	cp.Raw = nil
+	return &cp
+}
+
+// flushingReader reads spilled bytes back, flushing the writer first when
+// they may still sit in its buffer.
+type flushingReader struct{ w *Writer }
+
+func (r flushingReader) ReadAt(p []byte, off int64) (int, error) {
+	w := r.w
+	w.mu.Lock()
+	if off+int64(len(p)) > w.off-int64(w.bw.Buffered()) && w.err == nil && !w.closed {
+		if err := w.bw.Flush(); err != nil {
+			w.fail(err)
+		}
+	}
+	rf := w.rf
+	w.mu.Unlock()
+	if rf == nil {
+		return 0, fmt.Errorf("capture %s: closed", w.path)
+	}
+	return rf.ReadAt(p, off)
+}
