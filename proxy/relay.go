@@ -31,6 +31,7 @@ type Relay struct {
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	conns  map[net.Conn]struct{}
+	live   map[string]*liveConn // by session id
 	open   atomic.Int64
 	closed atomic.Bool
 }
@@ -53,6 +54,7 @@ func (r *Relay) Start() error {
 	warnIfNotLoopback(ln.Addr())
 	r.ln = ln
 	r.conns = map[net.Conn]struct{}{}
+	r.live = map[string]*liveConn{}
 	r.wg.Add(1)
 	go r.accept()
 	return nil
@@ -153,27 +155,52 @@ func (r *Relay) serve(client net.Conn) {
 	}
 	defer r.track(up, false)
 	defer up.Close()
+	lc := &liveConn{client: client, up: up, d: d, started: time.Now()}
+	r.register(d.ID(), lc)
+	defer r.register(d.ID(), nil)
 	var wg sync.WaitGroup
 	var cause atomic.Value
 	wg.Add(2)
-	go func() { defer wg.Done(); pipe(up, client, d, session.FromClient, &cause) }()
-	go func() { defer wg.Done(); pipe(client, up, d, session.FromUpstream, &cause) }()
+	go func() { defer wg.Done(); lc.pipe(session.FromClient, &cause) }()
+	go func() { defer wg.Done(); lc.pipe(session.FromUpstream, &cause) }()
 	wg.Wait()
 	c, _ := cause.Load().(string)
 	d.End(time.Now(), c)
 }
 
-// pipe copies src to dst unchanged, feeding each chunk to the dissector just
-// before it is forwarded. EOF is passed on as a half-close; an error cuts both ways.
-func pipe(dst, src net.Conn, d *dissect.Conn, side session.Side, cause *atomic.Value) {
+// pipe copies one direction unchanged, feeding each chunk to the dissector
+// just before it is forwarded. EOF is passed on as a half-close; an error
+// cuts both ways. Only answers to requests the relay injected itself are
+// held back from the upstream (see Relay.Inject).
+func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
+	src, dst := lc.client, lc.up
+	if side == session.FromUpstream {
+		src, dst = lc.up, lc.client
+	}
+	d := lc.d
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			// Dissect before forwarding: the peer may answer the moment it
 			// has these bytes, and its answer must not be dissected first.
-			d.Feed(side, buf[:n], time.Now())
-			_, werr := dst.Write(buf[:n])
+			var werr error
+			switch {
+			case side == session.FromUpstream:
+				lc.clientMu.Lock()
+				d.Feed(side, buf[:n], time.Now())
+				_, werr = dst.Write(buf[:n])
+				lc.clientMu.Unlock()
+			case d.Masking():
+				for _, part := range d.FeedMasked(side, buf[:n], time.Now()) {
+					if _, werr = dst.Write(part); werr != nil {
+						break
+					}
+				}
+			default:
+				d.Feed(side, buf[:n], time.Now())
+				_, werr = dst.Write(buf[:n])
+			}
 			if werr != nil {
 				cause.CompareAndSwap(nil, fmt.Sprintf("write to %s failed: %v", peer(side, true), werr))
 				src.Close()

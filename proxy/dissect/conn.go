@@ -36,7 +36,12 @@ type Conn struct {
 	offer    *session.Exchange // request that offered PTTH, awaiting its answer
 	closing  [2]bool           // a message from this side asked to close
 	warnedAC [2]bool
-	opaque   bool
+	fed      [2]int64   // bytes fed per side
+	injectOf *injection // set while Inject feeds its request
+	masking  bool       // FeedMasked is collecting segments
+	dropping bool       // the client is answering an injected request
+	segStart int64
+	segs     []segment
 }
 
 // NewConn starts dissecting a connection from client to upstream.
@@ -58,6 +63,7 @@ func (c *Conn) Feed(side session.Side, b []byte, now time.Time) {
 	defer c.mu.Unlock()
 	c.rec.Chunk(c.sess.ID, side, now, b)
 	c.readers[side].Feed(b, now)
+	c.fed[side] += int64(len(b))
 }
 
 // Close tells the dissector that side sent EOF.
@@ -120,6 +126,10 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m}
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
+		if c.injectOf != nil && c.injectOf.id == "" {
+			ex.Injected, ex.ReplayOf = true, c.injectOf.replayOf
+			c.injectOf.id = ex.ID
+		}
 	}
 	if !c.flipped() {
 		c.checkOffer(ex)
@@ -176,6 +186,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	ex := *c.pending[0]
 	c.pending = c.pending[1:]
 	ex.Response = m
+	c.maskBoundary(c.readers[side].Offset())
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)
 	} else if c.offer != nil && c.offer.ID == ex.ID {

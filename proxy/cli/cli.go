@@ -1,0 +1,107 @@
+// Package cli parses ptth-inspector's command line and runs its headless
+// subcommands (record, export). The window itself is opened by main.go.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// WindowOptions are the flags of the window form:
+// ptth-inspector [--listen ADDR] [--upstream HOST:PORT] [--demo] [--server] [CAPTURE]
+type WindowOptions struct {
+	Listen   string // relay listen address
+	Upstream string // upstream host:port; empty with Demo starts the demo server
+	Demo     bool   // start the demo peers behind the relay
+	Server   bool   // mock PTTH server mode: no upstream
+	Capture  string // a capture file to open instead of relaying
+	Verbose  bool
+}
+
+// DefaultListen is where the relay listens unless told otherwise.
+const DefaultListen = "127.0.0.1:8080"
+
+const usage = `PTTH Inspector: an intercepting relay and inspector for Reverse HTTP (PTTH/1.0).
+
+Usage:
+  ptth-inspector [--listen ADDR] [--upstream HOST:PORT] [--demo] [--server] [CAPTURE]
+  ptth-inspector record --listen ADDR (--upstream HOST:PORT | --server [--send FILE]...) --out FILE
+  ptth-inspector export --format FORMAT [-o OUT] CAPTURE
+
+Run "ptth-inspector COMMAND --help" for a command's flags.
+`
+
+// Main handles the command line. It returns done=true with an exit code when
+// a subcommand ran (or the flags were wrong); otherwise the caller opens the
+// window with the returned options.
+func Main(args []string, stdout, stderr io.Writer) (opts WindowOptions, code int, done bool) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "record":
+			return opts, Record(args[1:], stdout, stderr), true
+		case "export":
+			return opts, Export(args[1:], stdout, stderr), true
+		case "help":
+			fmt.Fprint(stdout, usage)
+			return opts, 0, true
+		}
+	}
+	fs := flag.NewFlagSet("ptth-inspector", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage+"\nWindow flags:\n")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&opts.Listen, "listen", DefaultListen, "`ADDR` the relay listens on")
+	fs.StringVar(&opts.Upstream, "upstream", "", "`HOST:PORT` to relay clients to (with --demo: the built-in demo server)")
+	fs.BoolVar(&opts.Demo, "demo", false, "start built-in demo PTTH and COMET peers so traffic flows at once")
+	fs.BoolVar(&opts.Server, "server", false, "act as a mock PTTH server instead of relaying to an upstream")
+	fs.BoolVar(&opts.Verbose, "v", false, "log debug messages")
+	if code, ok := parse(fs, args, stderr); !ok {
+		return opts, code, true
+	}
+	if fs.NArg() > 1 {
+		return opts, fail(stderr, "at most one CAPTURE file, got %d arguments: %s", fs.NArg(), strings.Join(fs.Args(), " ")), true
+	}
+	opts.Capture = fs.Arg(0)
+	if opts.Capture != "" {
+		if _, err := os.Stat(opts.Capture); err != nil {
+			return opts, fail(stderr, "cannot open capture: %v", err), true
+		}
+	}
+	if opts.Server && opts.Upstream != "" {
+		return opts, fail(stderr, "--server and --upstream exclude each other"), true
+	}
+	setLogLevel(opts.Verbose)
+	return opts, 0, false
+}
+
+// parse runs fs.Parse; ok is false when the command should exit with code.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0, false
+	}
+	if err != nil {
+		return 2, false
+	}
+	return 0, true
+}
+
+func fail(stderr io.Writer, format string, a ...any) int {
+	fmt.Fprintf(stderr, "ptth-inspector: "+format+"\n", a...)
+	return 1
+}
+
+func setLogLevel(verbose bool) {
+	lvl := slog.LevelInfo
+	if verbose {
+		lvl = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"ptth-inspector/proxy/engine"
+)
+
+// Record runs `ptth-inspector record`: a headless capture until SIGINT or
+// SIGTERM, then flush and exit 0.
+func Record(args []string, stdout, stderr io.Writer) int {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	stop := make(chan struct{})
+	go func() { <-sig; close(stop) }()
+	return record(args, stderr, stop, nil)
+}
+
+// record is Record with the stop signal and a start notice made explicit,
+// for tests.
+func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(listen string)) int {
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: ptth-inspector record --listen ADDR --upstream HOST:PORT --out FILE\n\n"+
+			"Relays clients to the upstream and records every session to FILE until SIGINT or SIGTERM.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	var o engine.Options
+	var verbose bool
+	fs.StringVar(&o.Listen, "listen", DefaultListen, "`ADDR` the relay listens on")
+	fs.StringVar(&o.Upstream, "upstream", "", "`HOST:PORT` to relay clients to")
+	fs.StringVar(&o.Out, "out", "", "capture `FILE` to write (created with mode 0600)")
+	fs.BoolVar(&o.Demo, "demo", false, "start the built-in demo peers (no --upstream needed)")
+	fs.BoolVar(&verbose, "v", false, "log debug messages")
+	if code, ok := parse(fs, args, stderr); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return fail(stderr, "record: unexpected argument %q", fs.Arg(0))
+	}
+	if o.Out == "" {
+		return fail(stderr, "record: --out FILE is required")
+	}
+	if o.Upstream == "" && !o.Demo {
+		return fail(stderr, "record: --upstream HOST:PORT is required")
+	}
+	setLogLevel(verbose)
+	if o.Upstream != "" {
+		if err := checkReachable(o.Upstream); err != nil {
+			return fail(stderr, "record: upstream %s unreachable: %v", o.Upstream, err)
+		}
+	}
+	e, err := engine.Start(o)
+	if err != nil {
+		return fail(stderr, "record: %v", err)
+	}
+	fmt.Fprintf(stderr, "recording %s -> %s into %s (Ctrl+C to stop)\n", e.Options().Listen, e.Options().Upstream, e.CapturePath())
+	if started != nil {
+		started(e.Options().Listen)
+	}
+	<-stop
+	if err := e.Close(); err != nil {
+		return fail(stderr, "record: closing capture: %v", err)
+	}
+	st := e.Store.Stats()
+	fmt.Fprintf(stderr, "recorded %d sessions, %d exchanges, %d bytes\n", st.Sessions, st.Exchanges, st.Bytes)
+	return 0
+}

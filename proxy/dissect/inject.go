@@ -1,0 +1,152 @@
+package dissect
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"ptth-inspector/proxy/wire"
+	"ptth-inspector/session"
+)
+
+// ErrNotIdle says the upstream is in the middle of sending a message to the
+// client; an injected request has to wait for the message to end.
+var ErrNotIdle = errors.New("the upstream is in the middle of a message")
+
+// ErrNotFlipped says the session's roles have not flipped, so its client
+// takes no requests.
+var ErrNotFlipped = errors.New("the session is not a flipped PTTH session")
+
+// segment is a run of one side's stream that is forwarded or dropped.
+type segment struct {
+	start, end int64
+	drop       bool
+}
+
+// Flipped reports whether the session's roles have flipped.
+func (c *Conn) Flipped() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.flipped() && !c.ended()
+}
+
+func (c *Conn) ended() bool { return !c.sess.Ended.IsZero() }
+
+// Inject records a request the relay itself writes to the client on a
+// flipped socket. It must be called, and the bytes written, while nothing
+// else writes to the client, and only when the upstream's stream is between
+// messages. The client's answer will be reported by FeedMasked as bytes to
+// drop, and the exchange is marked Injected with replayOf.
+func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error) {
+	if err := checkOneRequest(req); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.flipped() || c.ended() || c.opaqueLocked() {
+		return "", ErrNotFlipped
+	}
+	up := session.FromUpstream
+	if c.readers[up].Offset() != c.fed[up] {
+		return "", ErrNotIdle
+	}
+	c.injectOf = &injection{replayOf: replayOf}
+	c.rec.Chunk(c.sess.ID, up, now, req)
+	c.readers[up].Feed(req, now)
+	c.fed[up] += int64(len(req))
+	inj := c.injectOf
+	c.injectOf = nil
+	if inj.id == "" {
+		return "", fmt.Errorf("injected request was not read as one request")
+	}
+	return inj.id, nil
+}
+
+// injection marks the next request read from the upstream side as injected.
+type injection struct {
+	replayOf string
+	id       string
+}
+
+func (c *Conn) opaqueLocked() bool { return c.sess.State == session.StateOpaque }
+
+// checkOneRequest makes sure b is exactly one complete request.
+func checkOneRequest(b []byte) error {
+	var h oneMessage
+	r := wire.NewReader(wire.Requests, &h, wire.Limits{})
+	r.Feed(b, time.Time{})
+	switch {
+	case h.err != nil:
+		return fmt.Errorf("not a request: %w", h.err)
+	case h.n == 0:
+		return errors.New("not a complete request (is the head ended by an empty line, and the body as long as Content-Length says?)")
+	case h.n > 1:
+		return fmt.Errorf("%d requests where one was expected", h.n)
+	case r.Offset() != int64(len(b)):
+		return fmt.Errorf("%d bytes after the request", int64(len(b))-r.Offset())
+	}
+	return nil
+}
+
+type oneMessage struct {
+	n   int
+	err error
+}
+
+func (h *oneMessage) NoBody(*session.Message) bool       { return false }
+func (h *oneMessage) Message(*session.Message)           { h.n++ }
+func (h *oneMessage) Incomplete(*session.Message, error) {}
+func (h *oneMessage) Broken(_ int64, err error)          { h.err = err }
+
+// Masking reports whether the client's next bytes may answer an injected
+// request, in which case the relay must use FeedMasked for them.
+func (c *Conn) Masking() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dropping {
+		return true
+	}
+	for _, p := range c.pending {
+		if p.Injected {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Conn) frontInjected() bool { return len(c.pending) > 0 && c.pending[0].Injected }
+
+// FeedMasked is Feed for client bytes that may answer injected requests: it
+// returns the parts of b to forward, in order, leaving out those answers.
+func (c *Conn) FeedMasked(side session.Side, b []byte, now time.Time) [][]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.rec.Chunk(c.sess.ID, side, now, b)
+	start := c.fed[side]
+	c.segs = c.segs[:0]
+	c.segStart = start
+	c.masking = true
+	c.dropping = c.frontInjected()
+	c.readers[side].Feed(b, now)
+	c.fed[side] += int64(len(b))
+	c.masking = false
+	c.segs = append(c.segs, segment{c.segStart, c.fed[side], c.dropping})
+	var out [][]byte
+	for _, s := range c.segs {
+		if !s.drop && s.end > s.start {
+			out = append(out, b[s.start-start:s.end-start])
+		}
+	}
+	return out
+}
+
+// maskBoundary closes the current run at a final response that ends at end;
+// the next run is dropped when the next pending request was injected.
+func (c *Conn) maskBoundary(end int64) {
+	if !c.masking {
+		return
+	}
+	c.segs = append(c.segs, segment{c.segStart, end, c.dropping})
+	c.segStart = end
+	c.dropping = c.frontInjected()
+}

@@ -1,0 +1,102 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"ptth-inspector/proxy/dissect"
+)
+
+// ErrSessionGone says the session's connection is closed; a client that
+// reconnected can be found with LiveFlipped.
+var ErrSessionGone = errors.New("the session's connection is closed")
+
+// liveConn is one relayed connection the relay can still write into.
+type liveConn struct {
+	client, up net.Conn
+	d          *dissect.Conn
+	started    time.Time
+	clientMu   sync.Mutex // serialises writes to the client
+}
+
+func (r *Relay) register(id string, lc *liveConn) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if lc == nil {
+		delete(r.live, id)
+	} else {
+		r.live[id] = lc
+	}
+}
+
+// InjectWait bounds how long Inject waits for the upstream to finish the
+// message it is sending before it gives up.
+const InjectWait = 10 * time.Second
+
+// Inject writes a request into a live flipped session's client socket, as if
+// the upstream had sent it, between two of the upstream's messages (it waits
+// while one is under way). The client's answer is captured as an exchange
+// marked Injected with replayOf, and not forwarded to the upstream, which
+// never asked. It returns the new exchange's id.
+func (r *Relay) Inject(sessionID string, req []byte, replayOf string) (string, error) {
+	r.mu.Lock()
+	lc := r.live[sessionID]
+	r.mu.Unlock()
+	if lc == nil {
+		return "", ErrSessionGone
+	}
+	deadline := time.Now().Add(InjectWait)
+	for {
+		lc.clientMu.Lock()
+		id, err := lc.d.Inject(req, replayOf, time.Now())
+		if err == nil {
+			_, werr := lc.client.Write(req)
+			lc.clientMu.Unlock()
+			if werr != nil {
+				return id, fmt.Errorf("write to client: %w", werr)
+			}
+			return id, nil
+		}
+		lc.clientMu.Unlock()
+		if !errors.Is(err, dissect.ErrNotIdle) {
+			return "", err
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("upstream still mid-message after %v: %w", InjectWait, err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// LiveFlipped returns the ids of the live flipped sessions whose client is
+// on host (the client address without its port), newest first: clients
+// reconnect, and a replay may go to the newest socket instead.
+func (r *Relay) LiveFlipped(host string) []string {
+	r.mu.Lock()
+	type cand struct {
+		id string
+		at time.Time
+	}
+	var cs []cand
+	for id, lc := range r.live {
+		addr := lc.client.RemoteAddr().String()
+		if i := strings.LastIndexByte(addr, ':'); i >= 0 {
+			addr = addr[:i]
+		}
+		if (host == "" || addr == host) && lc.d.Flipped() {
+			cs = append(cs, cand{id, lc.started})
+		}
+	}
+	r.mu.Unlock()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].at.After(cs[j].at) })
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.id
+	}
+	return out
+}
