@@ -9,8 +9,12 @@ import (
 )
 
 // c and u build script steps from text with LF line ends turned into CRLF.
-func c(text string) step { return step{session.FromClient, []byte(strings.ReplaceAll(text, "\n", "\r\n"))} }
-func u(text string) step { return step{session.FromUpstream, []byte(strings.ReplaceAll(text, "\n", "\r\n"))} }
+func c(text string) step {
+	return step{session.FromClient, []byte(strings.ReplaceAll(text, "\n", "\r\n"))}
+}
+func u(text string) step {
+	return step{session.FromUpstream, []byte(strings.ReplaceAll(text, "\n", "\r\n"))}
+}
 
 const offer = "POST /q HTTP/1.1\nHost: relay\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 0\n\n"
 const accept = "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\n"

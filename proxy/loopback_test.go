@@ -97,7 +97,9 @@ func runPeer(c net.Conn, steps []step, me session.Side) error {
 
 type mismatch struct{ want, got []byte }
 
-func (m *mismatch) Error() string { return "bytes changed in transit:\nwant " + string(m.want) + "\ngot  " + string(m.got) }
+func (m *mismatch) Error() string {
+	return "bytes changed in transit:\nwant " + string(m.want) + "\ngot  " + string(m.got)
+}
 
 // waitEnded waits (bounded) until n sessions exist and all have ended.
 func waitEnded(t testing.TB, st *store.Store, n int) {

@@ -28,8 +28,12 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	fs := flag.NewFlagSet("record", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: ptth-inspector record --listen ADDR --upstream HOST:PORT --out FILE\n\n"+
-			"Relays clients to the upstream and records every session to FILE until SIGINT or SIGTERM.\n\nFlags:\n")
+		fmt.Fprint(stderr, "Usage: ptth-inspector record --listen ADDR --upstream HOST:PORT --out FILE\n"+
+			"       ptth-inspector record --server --listen ADDR [--send FILE]... [--upgrade MODE] --out FILE\n\n"+
+			"Relays clients to the upstream (or, with --server, serves them as a mock PTTH server) and\n"+
+			"records every session to FILE until SIGINT or SIGTERM. With --send, every client that flips\n"+
+			"(or polls, for COMET) is sent the requests in the files, in order (raw HTTP, LF or CRLF,\n"+
+			"several per file separated by ### lines).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	var o engine.Options
@@ -39,8 +43,23 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	fs.StringVar(&o.Out, "out", "", "capture `FILE` to write (created with mode 0600)")
 	fs.BoolVar(&o.Demo, "demo", false, "start the built-in demo peers (no --upstream needed)")
 	fs.BoolVar(&verbose, "v", false, "log debug messages")
+	var sends multi
+	var mode, unsolicited string
+	fs.BoolVar(&o.Server, "server", false, "act as a mock PTTH server: no upstream")
+	fs.Var(&sends, "send", "with --server: a `FILE` of requests to send to every client (repeatable)")
+	fs.StringVar(&mode, "upgrade", "accept", "with --server: answer upgrade offers with accept (101), refuse (403) or comet")
+	fs.StringVar(&unsolicited, "unsolicited", "", "with --server: a `FILE` holding the raw response to any other request (default: 501)")
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
+	}
+	if o.Server {
+		mo, err := mockOptions(mode, unsolicited, sends)
+		if err != nil {
+			return fail(stderr, "record: %v", err)
+		}
+		o.Mock = mo
+	} else if len(sends) > 0 || unsolicited != "" {
+		return fail(stderr, "record: --send and --unsolicited need --server")
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, "record: unexpected argument %q", fs.Arg(0))
@@ -48,8 +67,11 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	if o.Out == "" {
 		return fail(stderr, "record: --out FILE is required")
 	}
-	if o.Upstream == "" && !o.Demo {
-		return fail(stderr, "record: --upstream HOST:PORT is required")
+	if o.Upstream == "" && !o.Demo && !o.Server {
+		return fail(stderr, "record: --upstream HOST:PORT (or --server) is required")
+	}
+	if o.Upstream != "" && o.Server {
+		return fail(stderr, "record: --server and --upstream exclude each other")
 	}
 	setLogLevel(verbose)
 	if o.Upstream != "" {

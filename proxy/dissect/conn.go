@@ -36,10 +36,11 @@ type Conn struct {
 	offer    *session.Exchange // request that offered PTTH, awaiting its answer
 	closing  [2]bool           // a message from this side asked to close
 	warnedAC [2]bool
-	fed      [2]int64   // bytes fed per side
-	injectOf *injection // set while Inject feeds its request
-	masking  bool       // FeedMasked is collecting segments
-	dropping bool       // the client is answering an injected request
+	fed      [2]int64    // bytes fed per side
+	marks    [2][]string // per side: replayOf of the next requests the inspector sent itself
+	marked   string      // id of the last request that took a mark
+	masking  bool        // FeedMasked is collecting segments
+	dropping bool        // the client is answering an injected request
 	segStart int64
 	segs     []segment
 }
@@ -126,10 +127,11 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m}
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
-		if c.injectOf != nil && c.injectOf.id == "" {
-			ex.Injected, ex.ReplayOf = true, c.injectOf.replayOf
-			c.injectOf.id = ex.ID
-		}
+	}
+	if len(c.marks[side]) > 0 {
+		ex.Injected, ex.ReplayOf = true, c.marks[side][0]
+		c.marks[side] = c.marks[side][1:]
+		c.marked = ex.ID
 	}
 	if !c.flipped() {
 		c.checkOffer(ex)

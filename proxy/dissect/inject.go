@@ -50,22 +50,25 @@ func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error
 	if c.readers[up].Offset() != c.fed[up] {
 		return "", ErrNotIdle
 	}
-	c.injectOf = &injection{replayOf: replayOf}
+	c.marks[up] = append(c.marks[up], replayOf)
+	c.marked = ""
 	c.rec.Chunk(c.sess.ID, up, now, req)
 	c.readers[up].Feed(req, now)
 	c.fed[up] += int64(len(req))
-	inj := c.injectOf
-	c.injectOf = nil
-	if inj.id == "" {
+	if c.marked == "" {
+		c.marks[up] = nil
 		return "", fmt.Errorf("injected request was not read as one request")
 	}
-	return inj.id, nil
+	return c.marked, nil
 }
 
-// injection marks the next request read from the upstream side as injected.
-type injection struct {
-	replayOf string
-	id       string
+// MarkNext says the next request to arrive from side was sent by the
+// inspector itself, replaying replayOf (which may be empty): its exchange is
+// marked Injected. Marks are taken in order, one per request.
+func (c *Conn) MarkNext(side session.Side, replayOf string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.marks[side] = append(c.marks[side], replayOf)
 }
 
 func (c *Conn) opaqueLocked() bool { return c.sess.State == session.StateOpaque }

@@ -17,6 +17,7 @@ import (
 	"ptth-inspector/proxy"
 	"ptth-inspector/proxy/demo"
 	"ptth-inspector/proxy/dissect"
+	"ptth-inspector/proxy/mock"
 	"ptth-inspector/session/capture"
 	"ptth-inspector/session/store"
 )
@@ -27,6 +28,8 @@ type Options struct {
 	Upstream string // upstream host:port; empty with Demo: the demo server
 	Demo     bool   // start the demo server and demo clients
 	Out      string // capture file; empty: a new file in the temp directory
+	Server   bool   // mock PTTH server mode: the relay's upstream is a built-in mock server
+	Mock     mock.Options
 	// DemoInterval overrides the demo server's pause between reversed requests.
 	DemoInterval time.Duration
 }
@@ -41,6 +44,7 @@ type Engine struct {
 	relay   *proxy.Relay
 	book    *dissect.CometBook
 	demoSrv *demo.Server
+	mockSrv *mock.Server
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 }
@@ -57,7 +61,20 @@ func Start(o Options) (*Engine, error) {
 	}
 	e := &Engine{opts: o, writer: w, Store: store.New(w)}
 	e.book = dissect.NewCometBook(e.Store)
-	if o.Demo && o.Upstream == "" {
+	if o.Server {
+		if o.Upstream != "" {
+			w.Close()
+			return nil, errors.New("--server and --upstream exclude each other")
+		}
+		srv, err := mock.Start("127.0.0.1:0", o.Mock)
+		if err != nil {
+			w.Close()
+			return nil, err
+		}
+		e.mockSrv = srv
+		e.opts.Upstream = srv.Addr()
+	}
+	if o.Demo && e.opts.Upstream == "" {
 		srv, err := demo.NewServer("127.0.0.1:0", demo.ServerOptions{Interval: o.DemoInterval})
 		if err != nil {
 			w.Close()
@@ -93,6 +110,9 @@ func (e *Engine) Options() Options { return e.opts }
 
 // CapturePath returns the capture file being written.
 func (e *Engine) CapturePath() string { return e.opts.Out }
+
+// Mock returns the mock PTTH server in server mode, or nil.
+func (e *Engine) Mock() *mock.Server { return e.mockSrv }
 
 // Relay returns the running relay, or nil.
 func (e *Engine) Relay() *proxy.Relay {
@@ -166,6 +186,9 @@ func (e *Engine) Close() error {
 	e.wg.Wait()
 	if e.demoSrv != nil {
 		e.demoSrv.Close()
+	}
+	if e.mockSrv != nil {
+		e.mockSrv.Close()
 	}
 	if cerr := e.writer.Close(); err == nil {
 		err = cerr

@@ -1,0 +1,112 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+
+	"ptth-inspector/session"
+)
+
+// Summary returns a one-line account of the differences, e.g.
+// "status 200→404, 2 headers changed, body: +3 −1 lines", or "identical".
+// Ignored headers are not counted.
+func (r Result) Summary() string {
+	var parts []string
+	parts = append(parts, r.Request.startChanges(true)...)
+	parts = append(parts, r.Response.startChanges(false)...)
+	if n := r.Request.countedHeaders() + r.Response.countedHeaders(); n == 1 {
+		parts = append(parts, "1 header changed")
+	} else if n > 1 {
+		parts = append(parts, fmt.Sprintf("%d headers changed", n))
+	}
+	if r.Request.Present() && !r.Request.Body.Same {
+		parts = append(parts, "request body: "+r.Request.Body.summary())
+	}
+	if r.Response.Present() && !r.Response.Body.Same {
+		label := "body"
+		if r.Response.Body.Kind == BodyJSON {
+			label = "body (JSON)"
+		}
+		parts = append(parts, label+": "+r.Response.Body.summary())
+	}
+	if len(parts) == 0 {
+		if r.Response.A == nil && r.Response.B == nil {
+			return "identical requests, no responses (" + r.Response.AbsentA + ")"
+		}
+		return "identical"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countedHeaders counts differing headers only when both messages exist; a
+// missing message is reported once, by startChanges.
+func (p *Part) countedHeaders() int {
+	if !p.Present() {
+		return 0
+	}
+	return p.ChangedHeaders()
+}
+
+// startChanges describes a missing message or the start-line fields that
+// differ.
+func (p *Part) startChanges(request bool) []string {
+	what := "response"
+	if request {
+		what = "request"
+	}
+	if !p.Present() {
+		if p.A == nil && p.B == nil && p.AbsentA == p.AbsentB {
+			return nil
+		}
+		return []string{what + " " + label(p.A, p.AbsentA) + "→" + label(p.B, p.AbsentB)}
+	}
+	a, b := p.A, p.B
+	var out []string
+	if request {
+		out = appendChange(out, "method", a.Method, b.Method)
+		out = appendChange(out, "target", a.Target, b.Target)
+		return appendChange(out, "proto", a.Proto, b.Proto)
+	}
+	out = appendChange(out, "proto", a.Proto, b.Proto)
+	if a.Status != b.Status {
+		return append(out, fmt.Sprintf("status %d→%d", a.Status, b.Status))
+	}
+	return appendChange(out, "reason", a.Reason, b.Reason)
+}
+
+// label names a message in a "→" change: its method for a request, its
+// status code for a response, or why it is missing.
+func label(m *session.Message, absent string) string {
+	switch {
+	case absent != "":
+		return absent
+	case m == nil:
+		return "missing"
+	case m.IsRequest():
+		return m.Method
+	}
+	return fmt.Sprint(m.Status)
+}
+
+func appendChange(out []string, what, a, b string) []string {
+	if a == b {
+		return out
+	}
+	return append(out, fmt.Sprintf("%s %s→%s", what, quoteEmpty(a), quoteEmpty(b)))
+}
+
+func quoteEmpty(s string) string {
+	if s == "" {
+		return `""`
+	}
+	return s
+}
+
+// summary describes a body difference: line counts, or lengths and the
+// first differing offset for binary bodies.
+func (d *Body) summary() string {
+	if d.Kind == BodyBinary {
+		return fmt.Sprintf("binary, %d vs %d bytes, differ at offset %d", d.LenA, d.LenB, d.Offset)
+	}
+	return fmt.Sprintf("+%d −%d lines", d.Inserted, d.Deleted)
+}

@@ -1,0 +1,69 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Format is an export format.
+type Format string
+
+// Export formats.
+const (
+	Transcript Format = "transcript" // the README's > / < notation
+	JSON       Format = "json"       // one lossless JSON document
+	HARFormat  Format = "har"        // HAR 1.2 with _ptth custom fields
+	Curl       Format = "curl"       // a sh script of curl commands
+	Raw        Format = "raw"        // .http text of the exact request bytes
+)
+
+// Formats lists every export format.
+var Formats = []Format{Transcript, JSON, HARFormat, Curl, Raw}
+
+// ParseFormat returns the format with the given name.
+func ParseFormat(name string) (Format, error) {
+	for _, f := range Formats {
+		if string(f) == strings.ToLower(name) {
+			return f, nil
+		}
+	}
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = string(f)
+	}
+	return "", fmt.Errorf("unknown format %q (want %s)", name, strings.Join(names, ", "))
+}
+
+// Options say what to export and how.
+type Options struct {
+	Filter   Filter
+	Redactor *Redactor // nil: no redaction
+	JSON     JSONOptions
+}
+
+// Write exports src in format f to w: filtered, then redacted, then written.
+func Write(w io.Writer, f Format, src Source, o Options) error {
+	src, err := o.Filter.Apply(src)
+	if err != nil {
+		return err
+	}
+	if o.Redactor != nil {
+		if src, err = o.Redactor.Source(src); err != nil {
+			return err
+		}
+	}
+	switch f {
+	case Transcript:
+		return WriteTranscript(w, src, nil)
+	case JSON:
+		return WriteJSON(w, src, o.JSON)
+	case HARFormat:
+		return WriteHAR(w, src)
+	case Curl:
+		return WriteCurl(w, src)
+	case Raw:
+		return WriteRaw(w, src)
+	}
+	return fmt.Errorf("unknown format %q", f)
+}

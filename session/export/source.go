@@ -1,0 +1,163 @@
+// Package export writes a capture's sessions, exchanges and raw bytes as a
+// transcript, JSON, HAR 1.2, curl commands or raw .http requests, optionally
+// redacted, and reads the JSON, HAR and .http forms back.
+package export
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"ptth-inspector/session"
+)
+
+// Source is what an export reads: a capture file, an import or a live store.
+type Source interface {
+	Sessions() []*session.Session   // last snapshot of each, in first-seen order
+	Exchanges() []*session.Exchange // last snapshot of each, in first-seen order
+	// Chunks calls fn with the raw bytes in the order they crossed the relay;
+	// it stops at, and returns, the first error fn returns.
+	Chunks(fn func(sessionID string, side session.Side, t time.Time, b []byte) error) error
+}
+
+// Chunk is one run of bytes that crossed the relay from one side.
+type Chunk struct {
+	Session string
+	Side    session.Side
+	T       time.Time
+	Data    []byte
+}
+
+// Memory is a Source held in memory. It is also a dissect.Recorder, so the
+// dissector can fill it; it keeps the last snapshot of each session and exchange.
+type Memory struct {
+	sessions  []*session.Session
+	sessIndex map[string]int
+	exchanges []*session.Exchange
+	exIndex   map[string]int
+	chunks    []Chunk
+}
+
+// NewMemory returns an empty in-memory source.
+func NewMemory() *Memory {
+	return &Memory{sessIndex: map[string]int{}, exIndex: map[string]int{}}
+}
+
+// PutSession adds or replaces a session snapshot.
+func (m *Memory) PutSession(s *session.Session) {
+	if i, ok := m.sessIndex[s.ID]; ok {
+		m.sessions[i] = s
+		return
+	}
+	m.sessIndex[s.ID] = len(m.sessions)
+	m.sessions = append(m.sessions, s)
+}
+
+// PutExchange adds or replaces an exchange snapshot.
+func (m *Memory) PutExchange(e *session.Exchange) {
+	if i, ok := m.exIndex[e.ID]; ok {
+		m.exchanges[i] = e
+		return
+	}
+	m.exIndex[e.ID] = len(m.exchanges)
+	m.exchanges = append(m.exchanges, e)
+}
+
+// Chunk records a copy of bytes that crossed the relay.
+func (m *Memory) Chunk(sessionID string, side session.Side, t time.Time, b []byte) {
+	m.chunks = append(m.chunks, Chunk{sessionID, side, t, slices.Clone(b)})
+}
+
+// Sessions returns every session in first-seen order.
+func (m *Memory) Sessions() []*session.Session { return slices.Clone(m.sessions) }
+
+// Exchanges returns every exchange in first-seen order.
+func (m *Memory) Exchanges() []*session.Exchange { return slices.Clone(m.exchanges) }
+
+// Chunks calls fn for every chunk in the order recorded.
+func (m *Memory) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
+	for _, c := range m.chunks {
+		if err := fn(c.Session, c.Side, c.T, c.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Session returns the session with the given id, or nil.
+func (m *Memory) Session(id string) *session.Session {
+	if i, ok := m.sessIndex[id]; ok {
+		return m.sessions[i]
+	}
+	return nil
+}
+
+// Filter narrows a Source to some sessions and exchanges. The zero Filter
+// keeps everything.
+type Filter struct {
+	Sessions  []string // keep these sessions, their exchanges and their bytes
+	Exchanges []string // keep only these exchanges (and the bytes of their sessions)
+}
+
+// Empty reports whether the filter keeps everything.
+func (f Filter) Empty() bool { return len(f.Sessions) == 0 && len(f.Exchanges) == 0 }
+
+// Apply returns src narrowed by f; it fails when an id names nothing in src.
+func (f Filter) Apply(src Source) (Source, error) {
+	if f.Empty() {
+		return src, nil
+	}
+	sessions := src.Sessions()
+	exchanges := src.Exchanges()
+	keepS := map[string]bool{}
+	for _, id := range f.Sessions {
+		if !slices.ContainsFunc(sessions, func(s *session.Session) bool { return s.ID == id }) {
+			return nil, fmt.Errorf("no session %q in the input", id)
+		}
+		keepS[id] = true
+	}
+	keepE := map[string]bool{}
+	for _, id := range f.Exchanges {
+		i := slices.IndexFunc(exchanges, func(e *session.Exchange) bool { return e.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("no exchange %q in the input", id)
+		}
+		keepE[id] = true
+		keepS[exchanges[i].Session] = true
+	}
+	out := &filtered{src: src, keep: keepS}
+	for _, s := range sessions {
+		if keepS[s.ID] {
+			out.sessions = append(out.sessions, s)
+		}
+	}
+	for _, e := range exchanges {
+		if keepE[e.ID] || (len(keepE) == 0 && keepS[e.Session]) {
+			out.exchanges = append(out.exchanges, e)
+		}
+	}
+	return out, nil
+}
+
+type filtered struct {
+	src       Source
+	keep      map[string]bool
+	sessions  []*session.Session
+	exchanges []*session.Exchange
+}
+
+// Sessions returns the sessions kept.
+func (f *filtered) Sessions() []*session.Session { return slices.Clone(f.sessions) }
+
+// Exchanges returns the exchanges kept.
+func (f *filtered) Exchanges() []*session.Exchange { return slices.Clone(f.exchanges) }
+
+// Chunks passes on the chunks of the sessions kept.
+func (f *filtered) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
+	return f.src.Chunks(func(id string, side session.Side, t time.Time, b []byte) error {
+		if !f.keep[id] {
+			return nil
+		}
+		return fn(id, side, t, b)
+	})
+}
