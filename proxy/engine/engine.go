@@ -46,8 +46,14 @@ type Engine struct {
 	demoSrv *demo.Server
 	mockSrv *mock.Server
 	cancel  context.CancelFunc
+	life    context.Context // done when the engine closes
+	endLife context.CancelFunc
 	wg      sync.WaitGroup
 }
+
+// Context is done when the engine closes; replays that keep a connection
+// open (an upgrade replayed forward) live as long as it.
+func (e *Engine) Context() context.Context { return e.life }
 
 // Start opens the capture file, starts the demo server when asked, then the
 // relay, then the demo clients.
@@ -60,6 +66,7 @@ func Start(o Options) (*Engine, error) {
 		return nil, fmt.Errorf("cannot write capture: %w", err)
 	}
 	e := &Engine{opts: o, writer: w, Store: store.New(w)}
+	e.life, e.endLife = context.WithCancel(context.Background())
 	e.book = dissect.NewCometBook(e.Store)
 	if o.Server {
 		if o.Upstream != "" {
@@ -179,6 +186,7 @@ func (e *Engine) SaveAs(path string) error {
 
 // Close stops the demo peers and the relay and closes the capture file.
 func (e *Engine) Close() error {
+	e.endLife()
 	if e.cancel != nil {
 		e.cancel()
 	}

@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"ptth-inspector/proxy/demo"
+	"ptth-inspector/proxy/mock"
+	"ptth-inspector/session"
+)
+
+// TestDemoTrafficIsCaptured starts the engine the way --demo does and waits
+// (bounded) for live PTTH and COMET exchanges in the store.
+func TestDemoTrafficIsCaptured(t *testing.T) {
+	e, err := Start(Options{Listen: "127.0.0.1:0", Demo: true, DemoInterval: 5 * time.Millisecond,
+		Out: filepath.Join(t.TempDir(), "demo.ptthcap")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var ptth, comet bool
+		for _, x := range e.Store.Exchanges(0) {
+			ptth = ptth || (x.Transport == session.PTTH && x.Direction == session.Reverse && x.Response != nil)
+			comet = comet || (x.Transport == session.COMET && x.Response != nil)
+		}
+		if ptth && comet {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no answered reversed PTTH and COMET exchanges after 15 s: %+v", e.Store.Stats())
+}
+
+// TestServerModeReplayKinds drives a real demo client through the engine in
+// --server mode: a reverse replay reaches it over its flipped socket, and a
+// COMET replay reaches a COMET client on its next poll.
+func TestServerModeReplayKinds(t *testing.T) {
+	e, err := Start(Options{Listen: "127.0.0.1:0", Server: true, Mock: mock.Options{PollWait: 200 * time.Millisecond},
+		Out: filepath.Join(t.TempDir(), "server.ptthcap")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	go demo.RunClient(ctx, e.Options().Listen, demo.ClientOptions{Reconnect: time.Hour})
+	go demo.RunCometClient(ctx, e.Options().Listen, demo.CometOptions{Reconnect: time.Hour})
+	var sid string
+	for sid == "" && ctx.Err() == nil {
+		if ids := e.Relay().LiveFlipped(""); len(ids) > 0 {
+			sid = ids[0]
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	id, err := e.Replay(ctx, Reverse, sid, []byte("GET /missing HTTP/1.1\r\n\r\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Replay(ctx, Comet, "", []byte("GET /status HTTP/1.1\r\n\r\n"), ""); err != nil {
+		t.Fatal(err)
+	}
+	for ctx.Err() == nil {
+		rev := e.Store.Exchange(id)
+		cometDone := false
+		for _, x := range e.Store.Exchanges(0) {
+			cometDone = cometDone || (x.Transport == session.COMET && x.Response != nil && x.Request.Target == "/status")
+		}
+		if rev != nil && rev.Response != nil && rev.Response.Status == 404 && cometDone {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if ctx.Err() != nil {
+		t.Fatal("reverse or COMET replay never answered")
+	}
+	if _, err := e.Replay(ctx, Reverse, "gone", []byte("GET / HTTP/1.1\r\n\r\n"), ""); !errors.Is(err, ErrSessionGone) {
+		t.Fatalf("replay into an unknown session: %v", err)
+	}
+}
