@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"ptth-inspector/session"
+	"ptth-inspector/session/capture"
+)
+
+// TestHelperRecorder is not a test: TestRecorderSurvivesSIGKILL runs the test
+// binary again with this test selected to get a real recorder process.
+func TestHelperRecorder(t *testing.T) {
+	args := os.Getenv("PTTH_RECORDER_ARGS")
+	if args == "" {
+		t.Skip("helper process for TestRecorderSurvivesSIGKILL")
+	}
+	os.Exit(record(strings.Split(args, " "), os.Stderr, make(chan struct{}), func(a string) {
+		fmt.Println("LISTEN " + a)
+	}))
+}
+
+// TestRecorderSurvivesSIGKILL records live traffic in a subprocess, kills it
+// with SIGKILL mid-capture, and checks that the capture opens and holds every
+// exchange completed more than a second before the kill.
+func TestRecorderSurvivesSIGKILL(t *testing.T) {
+	up, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	go serveOK(up)
+	out := filepath.Join(t.TempDir(), "crash.ptthcap")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRecorder$")
+	cmd.Env = append(os.Environ(), "PTTH_RECORDER_ARGS=--listen 127.0.0.1:0 --upstream "+up.Addr().String()+" --out "+out)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "LISTEN ") {
+		t.Fatalf("recorder did not start: %q %v", line, err)
+	}
+	addr := strings.TrimSpace(strings.TrimPrefix(line, "LISTEN "))
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	type done struct {
+		target string
+		at     time.Time
+	}
+	var completed []done
+	stopAt := time.Now().Add(1500 * time.Millisecond)
+	for i := 0; time.Now().Before(stopAt); i++ {
+		target := fmt.Sprintf("/n/%d", i)
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", target)
+		if _, err := readResponse(br); err != nil {
+			t.Fatal(err)
+		}
+		completed = append(completed, done{target, time.Now()})
+		time.Sleep(2 * time.Millisecond)
+	}
+	killedAt := time.Now()
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+
+	r, err := capture.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	seen := map[string]bool{}
+	if _, err := r.Scan(capture.Handler{Exchange: func(e *session.Exchange) {
+		if e.Request != nil && e.Response != nil {
+			seen[e.Request.Target] = true
+		}
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, d := range completed {
+		if killedAt.Sub(d.at) > time.Second {
+			checked++
+			if !seen[d.target] {
+				t.Fatalf("exchange %s completed %v before the kill is missing", d.target, killedAt.Sub(d.at))
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no exchange completed a second before the kill: nothing was checked")
+	}
+}
+
+// serveOK answers every request on every connection with an empty 200.
+func serveOK(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			br := bufio.NewReader(c)
+			for {
+				for {
+					l, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					if l == "\r\n" {
+						break
+					}
+				}
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+			}
+		}()
+	}
+}
+
+// readResponse reads one bodiless response head.
+func readResponse(br *bufio.Reader) (string, error) {
+	var head string
+	for {
+		l, err := br.ReadString('\n')
+		head += l
+		if err != nil || l == "\r\n" {
+			return head, err
+		}
+	}
+}
