@@ -18,11 +18,18 @@ var ErrSessionGone = errors.New("the session's connection is closed")
 
 // liveConn is one relayed connection the relay can still write into.
 type liveConn struct {
+	r          *Relay
 	client, up net.Conn
 	d          *dissect.Conn
 	started    time.Time
 	clientMu   sync.Mutex // serialises writes to the client
+	done       chan struct{}
+	quitOnce   sync.Once
 }
+
+// quit tells anything waiting on this connection (a paused request) that it
+// is going away.
+func (lc *liveConn) quit() { lc.quitOnce.Do(func() { close(lc.done) }) }
 
 func (r *Relay) register(id string, lc *liveConn) {
 	r.mu.Lock()

@@ -27,13 +27,15 @@ type Relay struct {
 	// DialTimeout bounds how long dialling the upstream may take (default 5 s).
 	DialTimeout time.Duration
 
-	ln     net.Listener
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	conns  map[net.Conn]struct{}
-	live   map[string]*liveConn // by session id
-	open   atomic.Int64
-	closed atomic.Bool
+	ln    net.Listener
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+	live  map[string]*liveConn // by session id
+
+	intercept interceptState
+	open      atomic.Int64
+	closed    atomic.Bool
 }
 
 // Start opens the listener. It fails when the address is in use.
@@ -73,6 +75,9 @@ func (r *Relay) Close() error {
 	}
 	err := r.ln.Close()
 	r.mu.Lock()
+	for _, lc := range r.live {
+		lc.quit()
+	}
 	for c := range r.conns {
 		c.Close()
 	}
@@ -155,7 +160,7 @@ func (r *Relay) serve(client net.Conn) {
 	}
 	defer r.track(up, false)
 	defer up.Close()
-	lc := &liveConn{client: client, up: up, d: d, started: time.Now()}
+	lc := &liveConn{r: r, client: client, up: up, d: d, started: time.Now(), done: make(chan struct{})}
 	r.register(d.ID(), lc)
 	defer r.register(d.ID(), nil)
 	var wg sync.WaitGroup
@@ -179,30 +184,28 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 	}
 	d := lc.d
 	buf := make([]byte, 64<<10)
+	var held []byte // the start of a request held until it is complete (intercept)
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			// Dissect before forwarding: the peer may answer the moment it
 			// has these bytes, and its answer must not be dissected first.
 			var werr error
-			switch {
-			case side == session.FromUpstream:
+			if side == session.FromUpstream {
 				lc.clientMu.Lock()
-				d.Feed(side, buf[:n], time.Now())
-				_, werr = dst.Write(buf[:n])
-				lc.clientMu.Unlock()
-			case d.Masking():
-				for _, part := range d.FeedMasked(side, buf[:n], time.Now()) {
-					if _, werr = dst.Write(part); werr != nil {
-						break
-					}
-				}
-			default:
+			}
+			if held != nil || lc.r.intercepting() || d.Masking() {
+				held, werr = lc.forwardSegments(side, dst, d.FeedSegments(side, buf[:n], time.Now()), held)
+			} else {
 				d.Feed(side, buf[:n], time.Now())
 				_, werr = dst.Write(buf[:n])
 			}
+			if side == session.FromUpstream {
+				lc.clientMu.Unlock()
+			}
 			if werr != nil {
 				cause.CompareAndSwap(nil, fmt.Sprintf("write to %s failed: %v", peer(side, true), werr))
+				lc.quit()
 				src.Close()
 				dst.Close()
 				return
@@ -220,6 +223,7 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 			if !errors.Is(err, net.ErrClosed) {
 				cause.CompareAndSwap(nil, fmt.Sprintf("read from %s failed: %v", peer(side, false), err))
 			}
+			lc.quit()
 			src.Close()
 			dst.Close()
 			return

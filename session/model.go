@@ -112,6 +112,7 @@ const (
 	HintUnparsed            = "unparsed"              // dissection stopped; bytes still relayed
 	HintTruncated           = "truncated"             // a header line or body cut at the capture limit
 	HintUnofferedUpgrade    = "unoffered-upgrade"     // 101 to a request that offered no upgrade
+	HintPaused              = "breakpoint"            // held, edited or dropped at a breakpoint
 )
 
 // Flip records where a session's roles flipped.

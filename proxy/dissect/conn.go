@@ -42,6 +42,7 @@ type Conn struct {
 	masking  bool        // FeedMasked is collecting segments
 	dropping bool        // the client is answering an injected request
 	segStart int64
+	segSide  session.Side
 	segs     []segment
 }
 
@@ -141,6 +142,7 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	}
 	c.pending = append(c.pending, ex)
 	c.put(ex)
+	c.requestBoundary(side, c.readers[side].Offset(), ex)
 }
 
 // put publishes a copy of a working exchange, which the Conn keeps changing.
@@ -188,7 +190,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	ex := *c.pending[0]
 	c.pending = c.pending[1:]
 	ex.Response = m
-	c.maskBoundary(c.readers[side].Offset())
+	c.maskBoundary(side, c.readers[side].Offset())
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)
 	} else if c.offer != nil && c.offer.ID == ex.ID {

@@ -17,12 +17,6 @@ var ErrNotIdle = errors.New("the upstream is in the middle of a message")
 // takes no requests.
 var ErrNotFlipped = errors.New("the session is not a flipped PTTH session")
 
-// segment is a run of one side's stream that is forwarded or dropped.
-type segment struct {
-	start, end int64
-	drop       bool
-}
-
 // Flipped reports whether the session's roles have flipped.
 func (c *Conn) Flipped() bool {
 	c.mu.Lock()
@@ -118,38 +112,3 @@ func (c *Conn) Masking() bool {
 }
 
 func (c *Conn) frontInjected() bool { return len(c.pending) > 0 && c.pending[0].Injected }
-
-// FeedMasked is Feed for client bytes that may answer injected requests: it
-// returns the parts of b to forward, in order, leaving out those answers.
-func (c *Conn) FeedMasked(side session.Side, b []byte, now time.Time) [][]byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.rec.Chunk(c.sess.ID, side, now, b)
-	start := c.fed[side]
-	c.segs = c.segs[:0]
-	c.segStart = start
-	c.masking = true
-	c.dropping = c.frontInjected()
-	c.readers[side].Feed(b, now)
-	c.fed[side] += int64(len(b))
-	c.masking = false
-	c.segs = append(c.segs, segment{c.segStart, c.fed[side], c.dropping})
-	var out [][]byte
-	for _, s := range c.segs {
-		if !s.drop && s.end > s.start {
-			out = append(out, b[s.start-start:s.end-start])
-		}
-	}
-	return out
-}
-
-// maskBoundary closes the current run at a final response that ends at end;
-// the next run is dropped when the next pending request was injected.
-func (c *Conn) maskBoundary(end int64) {
-	if !c.masking {
-		return
-	}
-	c.segs = append(c.segs, segment{c.segStart, end, c.dropping})
-	c.segStart = end
-	c.dropping = c.frontInjected()
-}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"ptth-inspector/proxy"
 	"ptth-inspector/proxy/replay"
@@ -111,4 +112,16 @@ func (e *Engine) Alternatives(sessionID string) []string {
 
 func (e *Engine) forwarder() *replay.Forwarder {
 	return &replay.Forwarder{Rec: e.Store, Book: e.book, Upstream: e.opts.Upstream}
+}
+
+// SetIntercept installs a breakpoint rule on the relay (nil turns intercept
+// off and releases what is paused); changed is called when the paused list
+// changes. See proxy.Relay.SetIntercept.
+func (e *Engine) SetIntercept(rule proxy.Rule, timeout time.Duration, changed func()) error {
+	r := e.Relay()
+	if r == nil {
+		return errors.New("the relay is stopped")
+	}
+	r.SetIntercept(rule, timeout, changed)
+	return nil
 }
