@@ -140,8 +140,10 @@ func (lc *liveConn) forwardSegments(side session.Side, dst net.Conn, segs []diss
 		switch {
 		case s.Drop:
 			continue
-		case s.Partial && s.PartialRequest && lc.r.intercepting():
+		case s.Partial && s.PartialRequest && lc.holding(side):
 			held = append([]byte(nil), data...)
+			continue
+		case s.Request != nil && lc.answerComet(side, s.Request):
 			continue
 		case s.Request != nil:
 			var keep bool
@@ -154,6 +156,12 @@ func (lc *liveConn) forwardSegments(side session.Side, dst net.Conn, segs []diss
 		}
 	}
 	return held, nil
+}
+
+// holding reports whether requests from side must be held until complete:
+// a breakpoint rule is set, or COMET events wait for this client's polls.
+func (lc *liveConn) holding(side session.Side) bool {
+	return lc.r.intercepting() || (side == session.FromClient && lc.r.cometActive(lc.host()))
 }
 
 // pauseIfMatched holds a complete request that matches the rule until the

@@ -34,6 +34,7 @@ type Relay struct {
 	live  map[string]*liveConn // by session id
 
 	intercept interceptState
+	comet     cometQueue // guarded by mu
 	open      atomic.Int64
 	closed    atomic.Bool
 }
@@ -194,7 +195,7 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 			if side == session.FromUpstream {
 				lc.clientMu.Lock()
 			}
-			if held != nil || lc.r.intercepting() || d.Masking() {
+			if held != nil || lc.holding(side) || d.Masking() {
 				held, werr = lc.forwardSegments(side, dst, d.FeedSegments(side, buf[:n], time.Now()), held)
 			} else {
 				d.Feed(side, buf[:n], time.Now())

@@ -113,6 +113,7 @@ const (
 	HintTruncated           = "truncated"             // a header line or body cut at the capture limit
 	HintUnofferedUpgrade    = "unoffered-upgrade"     // 101 to a request that offered no upgrade
 	HintPaused              = "breakpoint"            // held, edited or dropped at a breakpoint
+	HintAnswered            = "answered-by-inspector" // the inspector answered; the upstream never saw it
 )
 
 // Flip records where a session's roles flipped.

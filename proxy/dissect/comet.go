@@ -14,16 +14,35 @@ import (
 // CometBook pairs COMET events with their replies by message-id, across all
 // the connections of one client host. One book serves a whole relay.
 type CometBook struct {
-	mu   sync.Mutex
-	rec  Recorder
-	open map[cometKey]*session.Exchange
+	mu       sync.Mutex
+	rec      Recorder
+	open     map[cometKey]*session.Exchange
+	injected map[cometKey]string // events the inspector queued itself → replayOf
 }
 
 type cometKey struct{ host, id string }
 
 // NewCometBook returns an empty book that records paired exchanges to rec.
 func NewCometBook(rec Recorder) *CometBook {
-	return &CometBook{rec: rec, open: map[cometKey]*session.Exchange{}}
+	return &CometBook{rec: rec, open: map[cometKey]*session.Exchange{}, injected: map[cometKey]string{}}
+}
+
+// MarkInjected says the event with messageID, for clients on host, was put
+// in the client's queue by the inspector (replaying replayOf): its exchange
+// is marked Injected.
+func (b *CometBook) MarkInjected(host, messageID, replayOf string) {
+	b.mu.Lock()
+	b.injected[cometKey{host, messageID}] = replayOf
+	b.mu.Unlock()
+}
+
+// Injected reports whether messageID for host is an event the inspector
+// queued itself and still waits for its reply.
+func (b *CometBook) Injected(host, messageID string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, ok := b.injected[cometKey{host, messageID}]
+	return ok
 }
 
 // Pending returns how many events wait for their reply.
@@ -61,7 +80,7 @@ func (b *CometBook) requestDone(c *Conn, carrier *session.Exchange) {
 	if !ok || len(d.Replies) == 0 {
 		return
 	}
-	host := clientHost(c.sess.Client)
+	host := ClientHost(c.sess.Client)
 	var carried []string
 	for _, r := range d.Replies {
 		resp := r.Response()
@@ -70,6 +89,7 @@ func (b *CometBook) requestDone(c *Conn, carrier *session.Exchange) {
 		k := cometKey{host, r.MessageID}
 		ev, found := b.open[k]
 		delete(b.open, k)
+		delete(b.injected, k)
 		b.mu.Unlock()
 		if !found {
 			c.hint(session.HintUnknownMessageID, "COMET reply with unknown message-id "+r.MessageID, carrier.ID)
@@ -91,7 +111,7 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 	if !ok || len(d.Events) == 0 {
 		return
 	}
-	host := clientHost(c.sess.Client)
+	host := ClientHost(c.sess.Client)
 	var carried []string
 	for _, e := range d.Events {
 		req := e.Request()
@@ -101,7 +121,11 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 			Direction: session.Reverse, Transport: session.COMET, Request: req,
 			MessageID: e.MessageID, Carriers: []string{carrier.ID}}
 		b.mu.Lock()
-		b.open[cometKey{host, e.MessageID}] = ex
+		k := cometKey{host, e.MessageID}
+		if of, ok := b.injected[k]; ok {
+			ex.Injected, ex.ReplayOf = true, of
+		}
+		b.open[k] = ex
 		b.mu.Unlock()
 		b.rec.PutExchange(ex)
 		carried = append(carried, ex.ID)
@@ -119,9 +143,9 @@ func (b *CometBook) markCarrier(c *Conn, carrier *session.Exchange, carried []st
 	}
 }
 
-// clientHost returns the host part of a client address: COMET polls from
+// ClientHost returns the host part of a client address: COMET polls from
 // the same host pair across connections.
-func clientHost(addr string) string {
+func ClientHost(addr string) string {
 	if i := bytes.LastIndexByte([]byte(addr), ':'); i >= 0 {
 		return addr[:i]
 	}

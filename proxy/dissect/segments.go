@@ -117,3 +117,26 @@ func (c *Conn) Annotate(exchangeID string, h session.Hint) {
 		}
 	}
 }
+
+// Client returns the client address of the session.
+func (c *Conn) Client() string { return c.sess.Client }
+
+// Answer records a response the relay itself writes to the client for
+// request exchangeID, which it kept from the upstream and which must be the
+// only request waiting. It must be called, and the bytes written, while
+// nothing else writes to the client; it fails when the upstream is in the
+// middle of a message or other requests wait for it.
+func (c *Conn) Answer(exchangeID string, resp []byte, note string, now time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	up := session.FromUpstream
+	if c.flipped() || c.readers[up].Offset() != c.fed[up] || len(c.pending) != 1 || c.pending[0].ID != exchangeID {
+		return ErrNotIdle
+	}
+	p := c.pending[0]
+	p.Hints = append(append([]session.Hint(nil), p.Hints...), session.Hint{Code: session.HintAnswered, Text: note, Exchange: p.ID})
+	c.rec.Chunk(c.sess.ID, up, now, resp)
+	c.readers[up].Feed(resp, now)
+	c.fed[up] += int64(len(resp))
+	return nil
+}

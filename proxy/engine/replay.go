@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"ptth-inspector/proxy"
+	"ptth-inspector/proxy/dissect"
 	"ptth-inspector/proxy/replay"
 	"ptth-inspector/session"
+	"ptth-inspector/session/edit"
 )
 
 // Kind says where a replayed request goes.
@@ -49,8 +51,11 @@ func KindOf(e *session.Exchange) Kind {
 var ErrSessionGone = proxy.ErrSessionGone
 
 // Replay sends req the given way and returns the new exchange's id. For
-// Reverse, sessionID names the flipped session to write into. The new
-// exchange is marked Injected with ReplayOf replayOf.
+// Reverse, sessionID names the flipped session to write into; for Comet, the
+// session of the client whose next poll gets the event (in --server mode the
+// next poll of any client). The new exchange is marked Injected with
+// ReplayOf replayOf. A COMET event's exchange appears when the poll takes it,
+// so Comet returns no id.
 func (e *Engine) Replay(ctx context.Context, kind Kind, sessionID string, req []byte, replayOf string) (string, error) {
 	switch kind {
 	case Forward:
@@ -62,10 +67,20 @@ func (e *Engine) Replay(ctx context.Context, kind Kind, sessionID string, req []
 		}
 		return r.Inject(sessionID, req, replayOf)
 	case Comet:
-		if e.mockSrv == nil {
-			return "", errors.New("COMET replay needs the mock server: start with --server (the relay does not answer polls itself yet)")
+		if e.mockSrv != nil {
+			return "", e.mockSrv.QueueEvent(req)
 		}
-		return "", e.mockSrv.QueueEvent(req)
+		r := e.Relay()
+		s := e.Store.Session(sessionID)
+		if r == nil || s == nil {
+			return "", errors.New("COMET replay needs the relay running and the client's session")
+		}
+		parsed, err := edit.Parse(req)
+		if err != nil {
+			return "", err
+		}
+		_, err = r.QueueComet(dissect.ClientHost(s.Client), parsed.Message(), replayOf)
+		return "", err
 	}
 	return "", fmt.Errorf("unknown replay kind %d", kind)
 }

@@ -1,0 +1,113 @@
+package proxy
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"ptth-inspector/proxy/comet"
+	"ptth-inspector/proxy/dissect"
+	"ptth-inspector/session"
+)
+
+// cometQueue holds events the inspector hands to COMET clients itself, by
+// client host, and the message-ids whose replies it must keep.
+type cometQueue struct {
+	events map[string][]comet.Event
+	sent   map[string]map[string]bool
+}
+
+// QueueComet puts an event (built from a raw request) on the queue of the
+// COMET client on host: the relay answers that client's next poll itself
+// with it, instead of forwarding the poll, and keeps the client's reply from
+// the upstream, which never asked. It returns the event's message-id.
+func (r *Relay) QueueComet(host string, req *session.Message, replayOf string) (string, error) {
+	ev, err := comet.EventFromRequest(req, "inspector-"+uuid.NewString())
+	if err != nil {
+		return "", err
+	}
+	r.Book.MarkInjected(host, ev.MessageID, replayOf)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	q := &r.comet
+	if q.events == nil {
+		q.events, q.sent = map[string][]comet.Event{}, map[string]map[string]bool{}
+	}
+	q.events[host] = append(q.events[host], ev)
+	if q.sent[host] == nil {
+		q.sent[host] = map[string]bool{}
+	}
+	q.sent[host][ev.MessageID] = true
+	return ev.MessageID, nil
+}
+
+// cometActive reports whether the relay must look at whole requests from
+// clients on host: events wait to be handed out or replies to be kept.
+func (r *Relay) cometActive(host string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.comet.events[host]) > 0 || len(r.comet.sent[host]) > 0
+}
+
+// cometTake decides what to do with a complete client request: answer {}
+// (it carries replies to our events), answer with a queued event (it is a
+// poll), or nothing (forward it).
+func (r *Relay) cometTake(host string, m *session.Message) (resp []byte, note string) {
+	if m == nil || m.Method != "POST" {
+		return nil, ""
+	}
+	body, _ := m.Body()
+	d, _ := comet.Decode(body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	q := &r.comet
+	if len(d.Replies) > 0 {
+		ours := 0
+		for _, rep := range d.Replies {
+			if q.sent[host][rep.MessageID] {
+				ours++
+				delete(q.sent[host], rep.MessageID)
+			}
+		}
+		if ours == len(d.Replies) {
+			return jsonResponse([]byte("{}")), "reply to an event the inspector queued: acknowledged by the inspector, not forwarded"
+		}
+		return nil, "" // replies to the upstream's own events go to the upstream
+	}
+	if len(q.events[host]) == 0 {
+		return nil, ""
+	}
+	ev := q.events[host][0]
+	q.events[host] = q.events[host][1:]
+	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event"
+}
+
+func jsonResponse(body []byte) []byte {
+	return append([]byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))), body...)
+}
+
+// answerComet answers a held client request itself when it is a poll for a
+// queued event or carries replies to one. It reports whether it did.
+func (lc *liveConn) answerComet(side session.Side, ex *session.Exchange) bool {
+	if side != session.FromClient || ex.Direction != session.Forward {
+		return false
+	}
+	host := lc.host()
+	if !lc.r.cometActive(host) {
+		return false
+	}
+	resp, note := lc.r.cometTake(host, ex.Request)
+	if resp == nil {
+		return false
+	}
+	lc.clientMu.Lock()
+	defer lc.clientMu.Unlock()
+	if err := lc.d.Answer(ex.ID, resp, note, time.Now()); err != nil {
+		return false // other requests wait upstream: forward this one
+	}
+	lc.client.Write(resp)
+	return true
+}
+
+func (lc *liveConn) host() string { return dissect.ClientHost(lc.client.RemoteAddr().String()) }
