@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -48,22 +49,11 @@ func echoUpstream(t *testing.T) (addr string, got chan string) {
 				}
 				got <- head
 				body := strings.TrimSpace(line)
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: "+itoa(len(body))+"\r\n\r\n"+body)
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
 			}()
 		}
 	}()
 	return ln.Addr().String(), got
-}
-
-func itoa(n int) string {
-	s := ""
-	for ; n > 0; n /= 10 {
-		s = string(rune('0'+n%10)) + s
-	}
-	if s == "" {
-		return "0"
-	}
-	return s
 }
 
 func TestForwardReplayCapturesLinkedExchange(t *testing.T) {
@@ -121,7 +111,7 @@ func TestForwardReplayOfAnUpgradeFlipsAndAnswersReversedRequests(t *testing.T) {
 }
 
 func TestDefaultResponseFraming(t *testing.T) {
-	if !strings.HasSuffix(DefaultResponse, "Content-Length: "+itoa(len(defaultBody))+"\r\n\r\n"+defaultBody) {
+	if !strings.HasSuffix(DefaultResponse, "Content-Length: "+strconv.Itoa(len(defaultBody))+"\r\n\r\n"+defaultBody) {
 		t.Fatalf("DefaultResponse's Content-Length does not match its body")
 	}
 }
