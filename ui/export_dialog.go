@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/session"
+	"ptth-inspector/session/export"
+	"ptth-inspector/session/store"
+)
+
+// exportExt is the file extension each export format gets.
+var exportExt = map[export.Format]string{
+	export.Transcript: ".transcript", export.JSON: ".json", export.HARFormat: ".har",
+	export.Curl: ".sh", export.Raw: ".http",
+}
+
+// exportChoice is what the export dialog asked for.
+type exportChoice struct {
+	format  export.Format
+	redact  bool
+	visible bool // only the exchanges the filter and session choice show
+}
+
+func (in *inspector) showExport() {
+	names := make([]string, len(export.Formats))
+	for i, f := range export.Formats {
+		names[i] = string(f)
+	}
+	format := widget.NewSelect(names, nil)
+	format.SetSelected(string(export.Transcript))
+	redact := widget.NewCheck("Redact secrets (Authorization, cookies, session ids)", nil)
+	redact.SetChecked(true)
+	visible := widget.NewCheck("Only the exchanges shown in the timeline", nil)
+	visible.SetChecked(!in.model.Filter().Empty() || in.model.SelectedSession() != nil)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Format", format),
+		widget.NewFormItem("", redact),
+		widget.NewFormItem("", visible),
+	}
+	dialog.ShowForm("Export", "Choose file…", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		c := exportChoice{format: export.Format(format.Selected), redact: redact.Checked, visible: visible.Checked}
+		save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			path := w.URI().Path()
+			w.Close()
+			in.exportTo(path, c)
+		}, in.win)
+		save.SetFileName("ptth-capture" + exportExt[c.format])
+		save.Resize(fyne.NewSize(900, 600))
+		save.Show()
+	}, in.win)
+}
+
+// exportTo writes the export in the background and reports how it went.
+func (in *inspector) exportTo(path string, c exportChoice) {
+	var ids []string
+	if c.visible {
+		for i := 0; i < in.model.Len(); i++ {
+			if it := in.model.Item(i); !it.Divider() {
+				ids = append(ids, it.Exchange.ID)
+			}
+		}
+		if len(ids) == 0 {
+			dialog.ShowInformation("Export", "The timeline shows no exchanges: nothing to export.", in.win)
+			return
+		}
+	}
+	be, file, st := in.be, in.file, in.st
+	go func() {
+		err := writeExport(path, c, ids, be, file, st)
+		in.do(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("export %s: %w", c.format, err), in.win)
+				return
+			}
+			in.banner.hide()
+		})
+	}()
+}
+
+func writeExport(path string, c exportChoice, ids []string, be backend, file string, st *store.Store) error {
+	src, done, err := exportSource(be, file, st)
+	if err != nil {
+		return err
+	}
+	defer done()
+	o := export.Options{Filter: export.Filter{Exchanges: ids}}
+	if c.redact {
+		o.Redactor = export.NewRedactor(export.RedactOptions{})
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	err = export.Write(w, c.format, src, o)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// exportSource picks what to export from: the capture file being written
+// or viewed (it has the raw byte stream), else the store.
+func exportSource(be backend, file string, st *store.Store) (export.Source, func(), error) {
+	path := file
+	if be != nil {
+		if err := be.Flush(); err != nil {
+			return nil, nil, err
+		}
+		path = be.CapturePath()
+	}
+	if path != "" {
+		if cs, err := export.FromCapture(path); err == nil {
+			return cs, func() { cs.Close() }, nil
+		} else if be != nil {
+			return nil, nil, err
+		}
+	}
+	if st == nil {
+		return nil, nil, errors.New("nothing to export")
+	}
+	return storeSource{st}, func() {}, nil
+}
+
+// storeSource exports a store loaded from a JSON or HAR file; it has no
+// raw byte stream.
+type storeSource struct{ st *store.Store }
+
+// Sessions returns the store's sessions.
+func (s storeSource) Sessions() []*session.Session { return s.st.Sessions() }
+
+// Exchanges returns the store's exchanges.
+func (s storeSource) Exchanges() []*session.Exchange { return s.st.Exchanges(0) }
+
+// Chunks has no byte stream to give.
+func (s storeSource) Chunks(func(string, session.Side, time.Time, []byte) error) error {
+	return nil
+}

@@ -1,0 +1,213 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ptth-inspector/session"
+	"ptth-inspector/session/capture"
+	"ptth-inspector/session/export"
+	"ptth-inspector/session/store"
+	ptheme "ptth-inspector/theme"
+)
+
+var t0 = time.Date(2008, 5, 13, 20, 14, 45, 0, time.UTC)
+
+func message(raw string, at time.Duration) *session.Message {
+	head, body, _ := strings.Cut(raw, "\r\n\r\n")
+	lines := strings.Split(head, "\r\n")
+	m := &session.Message{Raw: []byte(raw), HeadLen: len(head) + 4, BodyLen: int64(len(body)),
+		First: t0.Add(at), Last: t0.Add(at + time.Millisecond)}
+	f := strings.SplitN(lines[0], " ", 3)
+	if strings.HasPrefix(f[0], "HTTP/") {
+		m.Proto, m.Reason = f[0], f[2]
+		fmt.Sscan(f[1], &m.Status)
+	} else {
+		m.Method, m.Target, m.Proto = f[0], f[1], f[2]
+	}
+	for _, l := range lines[1:] {
+		n, v, _ := strings.Cut(l, ": ")
+		m.Headers = append(m.Headers, session.Header{Name: n, Value: v})
+	}
+	return m
+}
+
+// seedRecords are the seed upgrade as the dissector records it.
+func seedRecords() (*session.Session, []*session.Exchange) {
+	s := &session.Session{ID: "s1", Client: "127.0.0.1:5000", Upstream: "127.0.0.1:9999", Started: t0,
+		Ended: t0.Add(time.Second), State: session.StateFlipped,
+		Flip: &session.Flip{At: t0.Add(5 * time.Millisecond), Token: "PTTH/1.0", Exchange: "up"}}
+	up := &session.Exchange{ID: "up", Session: "s1", Seq: 1, Transport: session.PTTH,
+		Request:  message("POST / HTTP/1.1\r\nHost: localhost:9999\r\nUpgrade: PTTH/1.0\r\n\r\n", 0),
+		Response: message("HTTP/1.1 101 Switching Protocols\r\nUpgrade: PTTH/1.0\r\nContent-Length: 0\r\n\r\n", 3*time.Millisecond)}
+	rev := &session.Exchange{ID: "rev", Session: "s1", Seq: 2, Direction: session.Reverse, Transport: session.PTTH,
+		Request:  message("GET / HTTP/1.1\r\nHost: 127.0.0.1:65331\r\n\r\n", 5*time.Millisecond),
+		Response: message("HTTP/1.1 200 OK\r\nContent-Length: 15\r\n\r\nrdlrow ,olleH\r\n", 7*time.Millisecond)}
+	return s, []*session.Exchange{up, rev}
+}
+
+func writeCapture(t *testing.T, path string) {
+	w, err := capture.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, exs := seedRecords()
+	w.Session(s)
+	for _, e := range exs {
+		w.Exchange(e)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "seed.ptthcap")
+	writeCapture(t, path)
+	h.in.openFile(path)
+	if h.in.load == nil {
+		t.Fatal("openFile should load in the background")
+	}
+	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	if got := h.rowTexts(); len(got) != 3 || !strings.Contains(got[1], "roles flipped") {
+		t.Fatalf("rows from the capture = %q", got)
+	}
+	if h.in.toolbar.mode.text.Text != "FILE" || h.in.status.relay.Text != "Viewing a capture file" || h.in.status.bar.Visible() {
+		t.Errorf("toolbar %q, status %q, progress shown %v", h.in.toolbar.mode.text.Text, h.in.status.relay.Text, h.in.status.bar.Visible())
+	}
+	if msg := h.in.banner.message(); msg != "" {
+		t.Errorf("banner after a good load: %q", msg)
+	}
+
+	out := filepath.Join(dir, "seed.json")
+	if err := writeExport(out, exportChoice{format: export.JSON, redact: true}, nil, nil, h.in.file, h.in.st); err != nil {
+		t.Fatal(err)
+	}
+	h.in.openFile(out)
+	h.waitFor("the JSON export to load", func() bool { return h.in.load == nil })
+	if got := h.rowTexts(); len(got) != 3 || !strings.HasPrefix(got[2], "← ptth GET / 200 OK") {
+		t.Errorf("rows from the JSON export = %q", got)
+	}
+}
+
+func TestOpenSharedTranscripts(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	for _, c := range []struct{ file, row string }{
+		{"seed-upgrade.transcript", "← ptth GET / 200 OK"},
+		{"airplay-reverse.transcript", "← ptth POST /event 200 OK"},
+	} {
+		h.in.openFile("../../shared/ptth/" + c.file)
+		h.waitFor(c.file+" to load", func() bool { return h.in.load == nil })
+		got := h.rowTexts()
+		if len(got) != 3 || !strings.Contains(got[1], "roles flipped") || !strings.HasPrefix(got[2], c.row) {
+			t.Errorf("%s: rows %q (banner %q)", c.file, got, h.in.banner.message())
+		}
+	}
+	h.tapRow("/event")
+	if got := h.in.detail.request.body.lines.text(); !strings.Contains(got, "<key>category</key>") || h.in.detail.request.body.kind.String() != "plist" {
+		t.Errorf("AirPlay plist body (%v): %q", h.in.detail.request.body.kind, got)
+	}
+}
+
+func TestCorruptCaptureShowsReasonAndWindowKeepsWorking(t *testing.T) {
+	h := newHarness(t, ptheme.Dark)
+	bad := filepath.Join(t.TempDir(), "bad.ptthcap")
+	if err := os.WriteFile(bad, []byte("this is not a capture file at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.in.openFile(bad)
+	h.waitFor("the failed load", func() bool { return h.in.load == nil })
+	if msg := h.in.banner.message(); !strings.HasPrefix(msg, "Cannot open bad.ptthcap: ") {
+		t.Errorf("banner = %q", msg)
+	}
+	h.in.filterBar.entry.SetText("dir:reverse")
+	if h.in.model.Len() != 0 || h.in.filterBar.err.Visible() {
+		t.Error("the window should keep working after a bad file")
+	}
+}
+
+// TestFloodKeepsCountsExact records 20 000 exchanges as fast as the store
+// takes them while the window ticks; every one is counted.
+func TestFloodKeepsCountsExact(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	st := store.New(nil)
+	h.in.attach(st, nil)
+	const sessions, each = 40, 500
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for s := 0; s < sessions; s++ {
+			sid := fmt.Sprint("s", s)
+			st.PutSession(&session.Session{ID: sid, Client: fmt.Sprint("127.0.0.1:", 5000+s), Started: t0})
+			for i := 0; i < each; i++ {
+				e := &session.Exchange{ID: fmt.Sprint(sid, "-", i), Session: sid, Seq: i + 1, Direction: session.Reverse,
+					Request: message("GET /n HTTP/1.1\r\n\r\n", time.Duration(s*each+i)*time.Microsecond)}
+				st.PutExchange(e)
+				done := *e
+				done.Response = message("HTTP/1.1 200 OK\r\n\r\n", time.Duration(s*each+i)*time.Microsecond)
+				st.PutExchange(&done)
+			}
+		}
+	}()
+	ticks := 0
+	for finished := false; !finished; ticks++ {
+		finished = waitTimeout(&wg, time.Millisecond)
+		h.in.tick()
+	}
+	h.in.tick()
+	if h.in.model.Exchanges() != sessions*each || len(h.in.model.Sessions()) != sessions {
+		t.Fatalf("model has %d exchanges in %d sessions", h.in.model.Exchanges(), len(h.in.model.Sessions()))
+	}
+	if got := h.in.status.counts.Text; !strings.HasPrefix(got, "20,000 exchanges · 40 sessions") {
+		t.Errorf("status bar says %q", got)
+	}
+	h.in.filterBar.entry.SetText("is:pending")
+	if h.in.model.Len() != 0 {
+		t.Errorf("%d exchanges still pending after their responses", h.in.model.Len())
+	}
+	t.Logf("%d ticks", ticks)
+}
+
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	c := make(chan struct{})
+	go func() { wg.Wait(); close(c) }()
+	select {
+	case <-c:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// BenchmarkTickAt10kPerSecond measures one UI tick that takes in 1 000 new
+// exchanges and 1 000 completions: 100 ms of traffic at 10 000 exchanges/s.
+func BenchmarkTickAt10kPerSecond(b *testing.B) {
+	h := newHarness(b, ptheme.Light)
+	st := store.New(nil)
+	h.in.attach(st, nil)
+	st.PutSession(&session.Session{ID: "s", Started: t0})
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		for i := 0; i < 1000; i++ {
+			e := &session.Exchange{ID: fmt.Sprint(n), Session: "s", Seq: n, Direction: session.Reverse,
+				Request: message("GET /n HTTP/1.1\r\n\r\n", time.Duration(n)*time.Microsecond)}
+			st.PutExchange(e)
+			done := *e
+			done.Response = message("HTTP/1.1 200 OK\r\n\r\n", time.Duration(n)*time.Microsecond)
+			st.PutExchange(&done)
+			n++
+		}
+		b.StartTimer()
+		h.in.tick()
+	}
+	b.ReportMetric(float64(h.in.model.Exchanges())/float64(b.N), "exchanges/tick")
+}

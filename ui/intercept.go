@@ -1,0 +1,177 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/proxy"
+	"ptth-inspector/session"
+	"ptth-inspector/session/edit"
+	"ptth-inspector/ui/filter"
+)
+
+// interceptPanel is the Intercept window: a breakpoint rule in the filter
+// language, and the requests paused by it, to forward, edit or drop.
+type interceptPanel struct {
+	in      *inspector
+	win     fyne.Window
+	rule    *widget.Entry
+	timeout *widget.Entry
+	on      *widget.Check
+	status  *widget.Label
+	list    *widget.List
+	paused  []proxy.Paused
+	dirty   atomic.Bool
+}
+
+// showIntercept opens (or raises) the Intercept window.
+func (in *inspector) showIntercept() *interceptPanel {
+	if in.intercept != nil {
+		in.intercept.win.Show()
+		in.intercept.win.RequestFocus()
+		return in.intercept
+	}
+	p := &interceptPanel{in: in, win: in.app.NewWindow("Intercept — PTTH Inspector")}
+	p.rule = widget.NewEntry()
+	p.rule.SetPlaceHolder("e.g. dir:reverse method:POST   (the filter language)")
+	p.timeout = widget.NewEntry()
+	p.timeout.SetText("60")
+	p.on = widget.NewCheck("Pause matching requests before they are forwarded", func(bool) { p.apply() })
+	p.status = widget.NewLabel("Intercept is off.")
+	p.status.Wrapping = fyne.TextWrapWord
+	p.list = widget.NewList(func() int { return len(p.paused) }, p.newRow, p.updateRow)
+	form := widget.NewForm(
+		widget.NewFormItem("Rule", p.rule),
+		widget.NewFormItem("Forward unchanged after (s)", p.timeout))
+	p.rule.OnSubmitted = func(string) { p.apply() }
+	top := container.NewVBox(form, p.on, p.status, widget.NewSeparator(), widget.NewLabel("Paused requests (oldest first):"))
+	p.win.SetContent(container.NewBorder(top, nil, nil, nil, p.list))
+	p.win.Resize(fyne.NewSize(760, 460))
+	p.win.SetOnClosed(func() { in.intercept = nil })
+	in.intercept = p
+	p.win.Show()
+	return p
+}
+
+// apply installs (or removes) the rule on the running relay.
+func (p *interceptPanel) apply() {
+	r := p.relay()
+	if r == nil {
+		p.status.SetText("The relay is not running: nothing to intercept.")
+		return
+	}
+	if !p.on.Checked {
+		r.SetIntercept(nil, 0, nil)
+		p.status.SetText("Intercept is off; anything paused was forwarded unchanged.")
+		p.refresh()
+		return
+	}
+	q, err := filter.Parse(p.rule.Text)
+	if err != nil {
+		p.status.SetText("Rule: " + err.Error())
+		p.on.SetChecked(false)
+		return
+	}
+	secs, err := strconv.Atoi(p.timeout.Text)
+	if err != nil || secs <= 0 {
+		p.status.SetText("Timeout: give a whole number of seconds.")
+		p.on.SetChecked(false)
+		return
+	}
+	rule := func(e *session.Exchange) bool { return !q.Empty() && q.Match(e) }
+	if q.Empty() {
+		rule = func(*session.Exchange) bool { return true }
+	}
+	r.SetIntercept(rule, time.Duration(secs)*time.Second, p.changed)
+	p.status.SetText(fmt.Sprintf("Pausing requests that match %q (every request when empty), in both directions; each is forwarded unchanged after %d s.", p.rule.Text, secs))
+}
+
+func (p *interceptPanel) relay() *proxy.Relay {
+	if p.in.be == nil {
+		return nil
+	}
+	return p.in.be.Relay()
+}
+
+// changed is called by the relay from its goroutines: it only marks the
+// list dirty and queues one refresh at a time.
+func (p *interceptPanel) changed() {
+	if p.dirty.Swap(true) {
+		return
+	}
+	p.in.do(func() {
+		p.dirty.Store(false)
+		p.refresh()
+	})
+}
+
+func (p *interceptPanel) refresh() {
+	p.paused = nil
+	if r := p.relay(); r != nil {
+		p.paused = r.PausedRequests()
+	}
+	p.list.Refresh()
+}
+
+func (p *interceptPanel) newRow() fyne.CanvasObject {
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, nil, container.NewHBox(
+		widget.NewButton("Forward", nil), widget.NewButton("Edit…", nil), widget.NewButton("Drop", nil)), label)
+}
+
+func (p *interceptPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	if i >= len(p.paused) {
+		return
+	}
+	pd := p.paused[i]
+	row := o.(*fyne.Container)
+	label := row.Objects[0].(*widget.Label)
+	buttons := row.Objects[1].(*fyne.Container).Objects
+	arrow := "→"
+	if pd.Exchange.Direction == session.Reverse {
+		arrow = "←"
+	}
+	label.SetText(fmt.Sprintf("%s %s %s   (forwarded unchanged in %ds)", arrow, pd.Exchange.Request.Method,
+		pd.Exchange.Request.Target, int(time.Until(pd.Deadline).Seconds())))
+	id := pd.Exchange.ID
+	buttons[0].(*widget.Button).OnTapped = func() { p.decide(p.relay().Resume(id, nil)) }
+	buttons[1].(*widget.Button).OnTapped = func() { p.edit(pd) }
+	buttons[2].(*widget.Button).OnTapped = func() { p.decide(p.relay().DropPaused(id)) }
+}
+
+func (p *interceptPanel) decide(err error) {
+	if err != nil {
+		p.status.SetText("Too late: " + err.Error())
+	}
+	p.refresh()
+}
+
+// edit lets the user change a paused request's bytes before forwarding;
+// line ends become CRLF and Content-Length follows the body.
+func (p *interceptPanel) edit(pd proxy.Paused) {
+	raw := widget.NewMultiLineEntry()
+	raw.SetText(string(pd.Raw))
+	raw.TextStyle = fyne.TextStyle{Monospace: true}
+	d := dialog.NewCustomConfirm("Edit the paused request", "Forward edited", "Cancel",
+		container.NewGridWrap(fyne.NewSize(640, 320), raw), func(ok bool) {
+			if !ok {
+				return
+			}
+			req, err := edit.Parse([]byte(raw.Text))
+			if err != nil {
+				p.status.SetText("Not forwarded: " + err.Error())
+				return
+			}
+			req.AutoLength = true
+			p.decide(p.relay().Resume(pd.Exchange.ID, req.Bytes()))
+		}, p.win)
+	d.Show()
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	fynetheme "fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/session"
+	"ptth-inspector/ui/body"
+)
+
+// messageView is the Request or Response tab: start line and headers in
+// wire order and case, then the body.
+type messageView struct {
+	in    *inspector
+	title *widget.Label
+	head  *linesView
+	body  *bodyViewer
+	copy  *widget.Button
+	box   fyne.CanvasObject
+	msg   *session.Message
+}
+
+func newMessageView(in *inspector) *messageView {
+	v := &messageView{in: in, title: widget.NewLabel(""), head: newLinesView(), body: newBodyViewer(in)}
+	v.title.TextStyle.Bold = true
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.copy = widget.NewButtonWithIcon("Copy headers", fynetheme.ContentCopyIcon(), func() {
+		in.app.Clipboard().SetContent(strings.Join(body.HeadLines(v.msg), "\n"))
+	})
+	top := container.NewBorder(container.NewBorder(nil, nil, nil, v.copy, v.title), nil, nil, nil, v.head.object())
+	split := container.NewVSplit(top, v.body.object())
+	split.Offset = 0.4
+	v.box = split
+	return v
+}
+
+func (v *messageView) object() fyne.CanvasObject { return v.box }
+
+// show displays m; what says whose message it is ("request from upstream").
+func (v *messageView) show(m *session.Message, what string) {
+	same := m == v.msg
+	v.msg = m
+	if m == nil {
+		v.title.SetText(what)
+		v.head.set(nil)
+		v.body.show(nil)
+		return
+	}
+	v.title.SetText(fmt.Sprintf("%s · %s · %s on the wire", what, plural(len(m.Headers), "header"), byteSize(wireLen(m))))
+	if same {
+		return
+	}
+	v.head.set(body.HeadLines(m))
+	v.body.show(m)
+}
+
+// wireLen returns how many bytes of m crossed the wire (as captured).
+func wireLen(m *session.Message) int64 {
+	if m.Raw != nil || m.Ref == nil {
+		return int64(len(m.Raw))
+	}
+	return m.Ref.Len
+}
+
+// plural writes "1 header" or "3 headers".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"ptth-inspector/proxy/importer"
+	"ptth-inspector/session/capture"
+	"ptth-inspector/session/store"
+)
+
+// loadProgress is what the loader goroutine reports to the UI.
+type loadProgress struct {
+	done, total atomic.Int64
+	lastReload  time.Time
+}
+
+func (p *loadProgress) report(done, total int64) {
+	p.done.Store(done)
+	p.total.Store(total)
+}
+
+func (p *loadProgress) fraction() float64 {
+	t := p.total.Load()
+	if t <= 0 {
+		return 0
+	}
+	return float64(p.done.Load()) / float64(t)
+}
+
+// reloadDue says whether a full re-read of a loading store may run now.
+func (p *loadProgress) reloadDue() bool {
+	if time.Since(p.lastReload) < time.Second {
+		return false
+	}
+	p.lastReload = time.Now()
+	return true
+}
+
+func (in *inspector) showOpen() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		in.openFile(path)
+	}, in.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".ptthcap", ".json", ".har", ".transcript", ".txt"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// openFile stops the live capture and loads a file in the background; the
+// window stays usable and a progress bar shows how far it got.
+func (in *inspector) openFile(path string) {
+	if in.load != nil {
+		in.banner.show("Still loading "+baseName(in.file)+"; open another file when it is done.", "", nil)
+		return
+	}
+	if in.be != nil {
+		old := in.be
+		in.be = nil
+		go old.Close()
+	}
+	if in.closer != nil {
+		in.closer.Close()
+		in.closer = nil
+	}
+	st := store.New(nil)
+	in.file = path
+	in.load = &loadProgress{}
+	in.banner.hide()
+	in.attach(st, nil)
+	lp := in.load
+	go func() {
+		closer, warnings, err := loadFile(st, path, lp.report)
+		in.do(func() { in.loaded(path, closer, warnings, err) })
+	}()
+}
+
+// loaded finishes a load on the UI goroutine.
+func (in *inspector) loaded(path string, closer io.Closer, warnings []string, err error) {
+	in.load = nil
+	in.closer = closer
+	in.model.Reload()
+	in.refreshAll()
+	switch {
+	case err != nil:
+		in.banner.show(fmt.Sprintf("Cannot open %s: %v", baseName(path), err), "Open another…", in.showOpen)
+	case len(warnings) > 0:
+		in.banner.show(fmt.Sprintf("%s is damaged (%d problems); showing what could be read. First: %s",
+			baseName(path), len(warnings), warnings[0]), "", nil)
+	}
+}
+
+// loadFile reads a file the inspector wrote into st. A capture streams in
+// as it is scanned (its large message bytes stay in the file: closer keeps
+// it open); a JSON export, HAR or transcript goes through the importer.
+func loadFile(st *store.Store, path string, progress func(done, total int64)) (closer io.Closer, warnings []string, err error) {
+	format, err := importer.Detect(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if format == importer.Capture {
+		r, err := capture.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		sum, err := r.Scan(capture.Handler{Session: st.PutSession, Exchange: st.PutExchange, Chunk: st.Chunk, Progress: progress})
+		return r, sum.Warnings, err
+	}
+	im, err := importer.Load(path, progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := im.Fill(st); err != nil {
+		im.Close()
+		return nil, nil, err
+	}
+	return im, im.Warnings, nil
+}
+
+func (in *inspector) showSave() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		in.saveTo(path)
+	}, in.win)
+	d.SetFileName("capture.ptthcap")
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// saveTo copies the capture (live or opened) to path in the background.
+func (in *inspector) saveTo(path string) {
+	be, file := in.be, in.file
+	go func() {
+		var err error
+		switch {
+		case be != nil:
+			err = be.SaveAs(path)
+		case file != "":
+			err = copyFile(file, path)
+		default:
+			err = errors.New("nothing is being captured")
+		}
+		in.do(func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("save capture: %w", err), in.win)
+			}
+		})
+	}()
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

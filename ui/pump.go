@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"time"
+
+	"ptth-inspector/session/store"
+)
+
+// tickEvery is how often the pump lets the UI catch up with the store.
+const tickEvery = 80 * time.Millisecond
+
+// pump runs on its own goroutine: every tick it queues one tick on the UI
+// goroutine, and never a second while one is still queued, so a flood of
+// captured exchanges costs the UI one batch per tick, not one call each.
+func (in *inspector) pump() {
+	t := time.NewTicker(tickEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-in.quit:
+			return
+		case <-t.C:
+		}
+		if in.pending.CompareAndSwap(false, true) {
+			in.do(func() {
+				defer in.pending.Store(false)
+				in.tick()
+			})
+		}
+	}
+}
+
+// tick folds the store's waiting changes into the model and refreshes what
+// they touched. It runs on the UI goroutine.
+func (in *inspector) tick() {
+	select {
+	case <-in.quit:
+		return
+	default:
+	}
+	changes := in.sub.Drain()
+	if in.load != nil && len(changes) == 1 && changes[0].Kind == store.Cleared && !in.load.reloadDue() {
+		// A fast load overflowed the subscription: re-read the store at
+		// most once a second until it is done.
+		in.sub.Close()
+		in.sub = in.st.Subscribe()
+		changes = nil
+	}
+	if in.model.Apply(changes) {
+		in.sessIdx = in.model.SessionList(in.sessIdx)
+		in.sessions.refresh()
+		in.timeline.refresh()
+		if in.selRow >= 0 {
+			in.detail.update(in.model.Row(in.selRow))
+		}
+	}
+	in.updateStatus()
+}
+
+// updateStatus refreshes the status bar and the load progress.
+func (in *inspector) updateStatus() {
+	s := statusInfo{Stats: in.st.Stats(), Shown: in.model.Matches(), Filtered: !in.model.Filter().Empty(), File: in.file}
+	if in.be != nil {
+		s.Listen, s.Upstream = in.be.Addresses()
+		s.CapturePath = in.be.CapturePath()
+		if r := in.be.Relay(); r != nil {
+			s.Open, s.Relaying = r.Open(), true
+		}
+	}
+	if in.load != nil {
+		s.Loading, s.Progress = true, in.load.fraction()
+	}
+	if s.Relaying != in.relaying {
+		in.relaying = s.Relaying
+		in.toolbar.refresh()
+	}
+	in.status.set(s)
+}

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"fmt"
+	"net"
+
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/proxy/engine"
+)
+
+// showSettings asks for the relay's listen and upstream addresses and
+// restarts the live capture with them.
+func (in *inspector) showSettings() {
+	o := in.liveOpts
+	if in.be != nil {
+		if l, u := in.be.Addresses(); l != "" {
+			o.Listen, o.Upstream = l, u
+		}
+	}
+	if o.Demo {
+		o.Upstream = "" // the demo server gets a fresh port
+	}
+	listen := widget.NewEntry()
+	listen.SetText(o.Listen)
+	listen.Validator = validAddr
+	upstream := widget.NewEntry()
+	upstream.SetText(o.Upstream)
+	upstream.SetPlaceHolder("host:port (empty with demo peers)")
+	demo := widget.NewCheck("Run the built-in demo peers", nil)
+	demo.SetChecked(o.Demo)
+	items := []*widget.FormItem{
+		widget.NewFormItem("Listen on", listen),
+		widget.NewFormItem("Upstream", upstream),
+		widget.NewFormItem("", demo),
+	}
+	items[0].HintText = "e.g. 127.0.0.1:8080, or 127.0.0.1:0 for any free port"
+	d := dialog.NewForm("Relay settings", "Start relay", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		next := in.liveOpts
+		next.Listen, next.Upstream, next.Demo, next.Out = listen.Text, upstream.Text, demo.Checked, ""
+		in.restartLive(next)
+	}, in.win)
+	d.Show()
+}
+
+// restartLive closes the live capture (its file stays on disk) and starts
+// a new one with o.
+func (in *inspector) restartLive(o engine.Options) {
+	if in.be != nil {
+		old := in.be
+		in.be = nil
+		old.Close()
+	}
+	in.startLive(o)
+}
+
+func validAddr(s string) error {
+	if _, _, err := net.SplitHostPort(s); err != nil {
+		return fmt.Errorf("want host:port")
+	}
+	return nil
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/session"
+)
+
+// timingView is the Timing tab: when each byte crossed the relay, the
+// phases between, and for COMET the exchanges that carried it.
+type timingView struct {
+	in   *inspector
+	form *widget.Form
+	jump *fyne.Container
+	box  fyne.CanvasObject
+}
+
+func newTimingView(in *inspector) *timingView {
+	v := &timingView{in: in, form: widget.NewForm(), jump: container.NewHBox()}
+	v.box = container.NewVScroll(container.NewVBox(v.form, v.jump))
+	return v
+}
+
+func (v *timingView) object() fyne.CanvasObject { return v.box }
+
+func (v *timingView) show(e *session.Exchange) {
+	v.form.Items = nil
+	add := func(k, val string) {
+		l := widget.NewLabel(val)
+		l.Wrapping = fyne.TextWrapWord
+		v.form.Append(k, l)
+	}
+	rq, rs := e.Request, e.Response
+	if rq != nil {
+		add("Request started", stamp(rq.First))
+		add("Request sent", phase(rq.First, rq.Last))
+	}
+	if rs != nil && rq != nil {
+		add("Waiting (first response byte)", phase(rq.Last, rs.First))
+		add("Response received", phase(rs.First, rs.Last))
+		add("Total", duration(e.Duration()))
+	} else if e.Error != "" {
+		add("Failed", e.Error)
+	} else {
+		add("Response", "pending…")
+	}
+	add("Direction", fmt.Sprintf("%s %s over %s", arrowOf(e.Direction), e.Direction, e.Transport))
+	add("Sequence in session", fmt.Sprint(e.Seq))
+	if e.MessageID != "" {
+		add("COMET message-id", e.MessageID)
+	}
+	if e.ReplayOf != "" {
+		add("Replay of", e.ReplayOf)
+	}
+	v.form.Refresh()
+	v.jump.Objects = nil
+	links := e.Carriers
+	label := "Carried by:"
+	if len(e.Carries) > 0 {
+		links, label = e.Carries, "Carries COMET:"
+	}
+	if len(links) > 0 {
+		v.jump.Add(widget.NewLabel(label))
+		for _, id := range links {
+			v.jump.Add(widget.NewButton(shortID(id), func() { v.in.jumpTo(id) }))
+		}
+	}
+	v.jump.Refresh()
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02 15:04:05.000000")
+}
+
+func phase(a, b time.Time) string {
+	if a.IsZero() || b.IsZero() {
+		return "—"
+	}
+	return duration(b.Sub(a))
+}
+
+// hintsView is the Hints tab: the exchange's hints, then its session's.
+type hintsView struct {
+	text *widget.RichText
+	box  fyne.CanvasObject
+}
+
+func newHintsView() *hintsView {
+	v := &hintsView{text: widget.NewRichText()}
+	v.text.Wrapping = fyne.TextWrapWord
+	v.box = container.NewVScroll(v.text)
+	return v
+}
+
+func (v *hintsView) object() fyne.CanvasObject { return v.box }
+
+func (v *hintsView) show(e *session.Exchange, s *session.Session) {
+	var b strings.Builder
+	write := func(title string, hs []session.Hint) {
+		if len(hs) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "## %s\n\n", title)
+		for _, h := range hs {
+			fmt.Fprintf(&b, "- **%s** — %s\n", h.Code, h.Text)
+		}
+		b.WriteString("\n")
+	}
+	write("This exchange", e.Hints)
+	if s != nil {
+		write("Its session", s.Hints)
+		if s.Error != "" {
+			fmt.Fprintf(&b, "## Session error\n\n%s\n", s.Error)
+		}
+	}
+	if e.Error != "" {
+		fmt.Fprintf(&b, "## Exchange error\n\n%s\n", e.Error)
+	}
+	if b.Len() == 0 {
+		b.WriteString("No hints: nothing unusual about this exchange or its session.")
+	}
+	v.text.ParseMarkdown(b.String())
+}

@@ -1,0 +1,247 @@
+// Package view is the window's view model, free of any UI toolkit: it
+// indexes a store's exchanges per session in wire order, applies a filter,
+// and lists what the timeline and the session list show. The window feeds it
+// store changes in batches on its own goroutine; the model is not safe for
+// concurrent use.
+package view
+
+import (
+	"ptth-inspector/session"
+	"ptth-inspector/session/store"
+	"ptth-inspector/ui/filter"
+)
+
+// Source is the part of a store the model reads; *store.Store is one.
+type Source interface {
+	ExchangeAt(i int) *session.Exchange
+	Exchanges(from int) []*session.Exchange
+	Session(id string) *session.Session
+	Sessions() []*session.Session
+}
+
+// AllSessions selects the merged view of every session.
+const AllSessions = -1
+
+// SessionInfo is one session as the session list shows it.
+type SessionInfo struct {
+	S         *session.Session
+	Rows      []int32 // row numbers in wire order
+	Matches   int     // rows that pass the filter
+	HintRows  int     // rows that carry hints
+	CometRows int     // COMET exchanges in the session
+	first     int64   // unix nanos of the earliest request
+	last      int64   // unix nanos of the latest byte seen
+}
+
+// Exchanges returns how many exchanges the session has.
+func (s *SessionInfo) Exchanges() int { return len(s.Rows) }
+
+// Hinted reports whether the session or any of its exchanges has hints.
+func (s *SessionInfo) Hinted() bool { return len(s.S.Hints) > 0 || s.HintRows > 0 }
+
+// Model indexes exchanges for display. Rows are numbered by store index.
+type Model struct {
+	src       Source
+	rows      []*session.Exchange
+	rowSess   []int32
+	match     bitset
+	matches   int
+	sessions  []*SessionInfo
+	sessIndex map[string]int32
+	all       []int32 // every row ordered by start time
+	first     int64
+	last      int64
+
+	q        *filter.Query
+	fold     bool // hide COMET carrier POSTs
+	sel      int  // AllSessions or a session index
+	visible  []int32
+	flipDone []bool // per session: divider already placed in visible
+	dirty    bool
+}
+
+// New returns an empty model over src; call Reload or Apply to fill it.
+func New(src Source) *Model {
+	return &Model{src: src, sessIndex: map[string]int32{}, sel: AllSessions, q: &filter.Query{}}
+}
+
+// Apply folds a batch of store changes into the model and reports whether
+// anything the window shows changed.
+func (m *Model) Apply(changes []store.Change) bool {
+	changed := false
+	for _, c := range changes {
+		switch c.Kind {
+		case store.Cleared:
+			m.Reload()
+			return true
+		case store.SessionChanged:
+			if s := m.src.Session(c.ID); s != nil {
+				m.putSession(s)
+				changed = true
+			}
+		case store.ExchangeAdded, store.ExchangeChanged:
+			for len(m.rows) < c.Index {
+				m.addRow(m.src.ExchangeAt(len(m.rows)))
+			}
+			if e := m.src.ExchangeAt(c.Index); e != nil {
+				if c.Index == len(m.rows) {
+					m.addRow(e)
+				} else {
+					m.replaceRow(int32(c.Index), e)
+				}
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// Reload forgets everything and reads the whole source again.
+func (m *Model) Reload() {
+	sel := m.SelectedSession()
+	m.rows, m.rowSess, m.match, m.matches = nil, nil, nil, 0
+	m.sessions, m.sessIndex, m.all, m.flipDone = nil, map[string]int32{}, nil, nil
+	m.first, m.last = 0, 0
+	for _, s := range m.src.Sessions() {
+		m.putSession(s)
+	}
+	for _, e := range m.src.Exchanges(0) {
+		m.addRow(e)
+	}
+	m.sel = AllSessions
+	if sel != nil {
+		if i, ok := m.sessIndex[sel.S.ID]; ok {
+			m.sel = int(i)
+		}
+	}
+	m.dirty = true
+}
+
+func (m *Model) putSession(s *session.Session) int32 {
+	i, ok := m.sessIndex[s.ID]
+	if !ok {
+		i = int32(len(m.sessions))
+		m.sessIndex[s.ID] = i
+		m.sessions = append(m.sessions, &SessionInfo{S: s})
+		m.flipDone = append(m.flipDone, false)
+		return i
+	}
+	old := m.sessions[i].S
+	m.sessions[i].S = s
+	if (old.Flip == nil) != (s.Flip == nil) && m.inView(i) {
+		m.dirty = true
+	}
+	return i
+}
+
+// sessionOf finds an exchange's session, inventing a placeholder when the
+// exchange arrives before its session.
+func (m *Model) sessionOf(e *session.Exchange) int32 {
+	if i, ok := m.sessIndex[e.Session]; ok {
+		return i
+	}
+	return m.putSession(&session.Session{ID: e.Session, Started: e.Started()})
+}
+
+func (m *Model) addRow(e *session.Exchange) {
+	if e == nil {
+		e = &session.Exchange{}
+	}
+	r := int32(len(m.rows))
+	si := m.sessionOf(e)
+	m.rows = append(m.rows, e)
+	m.rowSess = append(m.rowSess, si)
+	m.match.grow(len(m.rows))
+	info := m.sessions[si]
+	tail := insertByStart(&info.Rows, r, m.rows)
+	if tailAll := insertByStart(&m.all, r, m.rows); m.sel == AllSessions {
+		tail = tailAll
+	}
+	m.widen(info, e)
+	if len(e.Hints) > 0 {
+		info.HintRows++
+	}
+	if e.Transport == session.COMET {
+		info.CometRows++
+	}
+	ok := m.q.Match(e)
+	if ok {
+		m.match.set(int(r))
+		m.matches++
+		info.Matches++
+	}
+	if !m.inView(si) {
+		return
+	}
+	if m.dirty || !tail {
+		m.dirty = true
+		return
+	}
+	m.appendVisible(si, r, ok)
+}
+
+func (m *Model) replaceRow(r int32, e *session.Exchange) {
+	old := m.rows[r]
+	m.rows[r] = e
+	si := m.rowSess[r]
+	info := m.sessions[si]
+	m.widen(info, e)
+	if (len(old.Hints) > 0) != (len(e.Hints) > 0) {
+		if len(e.Hints) > 0 {
+			info.HintRows++
+		} else {
+			info.HintRows--
+		}
+	}
+	was, now := m.match.get(int(r)), m.q.Match(e)
+	if was != now {
+		d := 1
+		if was {
+			m.match.clear(int(r))
+			d = -1
+		} else {
+			m.match.set(int(r))
+		}
+		m.matches += d
+		info.Matches += d
+	}
+	if m.inView(si) && (was != now || (len(old.Carries) > 0) != (len(e.Carries) > 0)) {
+		m.dirty = true
+	}
+}
+
+// widen stretches the session's and the model's time span to cover e.
+func (m *Model) widen(info *SessionInfo, e *session.Exchange) {
+	start, end := span(e)
+	if start == 0 {
+		return
+	}
+	if info.first == 0 || start < info.first {
+		info.first = start
+	}
+	if end > info.last {
+		info.last = end
+	}
+	if m.first == 0 || start < m.first {
+		m.first = start
+	}
+	if end > m.last {
+		m.last = end
+	}
+}
+
+// span returns an exchange's first and last byte times in unix nanos.
+func span(e *session.Exchange) (start, end int64) {
+	if e.Request == nil || e.Request.First.IsZero() {
+		return 0, 0
+	}
+	start = e.Request.First.UnixNano()
+	end = start
+	if t := e.Request.Last; !t.IsZero() && t.UnixNano() > end {
+		end = t.UnixNano()
+	}
+	if e.Response != nil && !e.Response.Last.IsZero() && e.Response.Last.UnixNano() > end {
+		end = e.Response.Last.UnixNano()
+	}
+	return start, end
+}
