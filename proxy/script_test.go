@@ -1,13 +1,12 @@
 package proxy
 
 import (
-	"bufio"
 	"bytes"
 	"os"
-	"strconv"
-	"strings"
 	"testing"
+	"time"
 
+	"ptth-inspector/proxy/importer"
 	"ptth-inspector/session"
 )
 
@@ -18,9 +17,8 @@ type step struct {
 }
 
 // loadTranscript turns a transcript in the shared notation into the wire
-// bytes each peer sent: head lines end in CRLF; a body takes lines until its
-// Content-Length is reached, LF-joined when CRLF would overshoot it (the
-// AirPlay plist), and anything left on that side is sent as it stands.
+// bytes each peer sent, with the importer's line-end restoration (CRLF for
+// heads, and for bodies the line ends that add up to Content-Length).
 func loadTranscript(t testing.TB, path string) []step {
 	t.Helper()
 	f, err := os.Open(path)
@@ -28,70 +26,19 @@ func loadTranscript(t testing.TB, path string) []step {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	type line struct {
-		side session.Side
-		text string
-	}
-	var lines []line
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || l[0] == '#' {
-			continue
-		}
-		side := session.FromClient
-		if l[0] == '<' {
-			side = session.FromUpstream
-		}
-		lines = append(lines, line{side, l[1:]})
+	mem, err := importer.ReadTranscript(f, time.Now())
+	if err != nil {
+		t.Fatal(err)
 	}
 	var steps []step
-	emit := func(side session.Side, b []byte) {
+	mem.Chunks(func(_ string, side session.Side, _ time.Time, b []byte) error {
 		if n := len(steps); n > 0 && steps[n-1].side == side {
 			steps[n-1].bytes = append(steps[n-1].bytes, b...)
-			return
+		} else {
+			steps = append(steps, step{side, append([]byte(nil), b...)})
 		}
-		steps = append(steps, step{side, append([]byte(nil), b...)})
-	}
-	inHead := map[session.Side]bool{session.FromClient: true, session.FromUpstream: true}
-	cl := map[session.Side]int{}
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if !inHead[l.side] {
-			// Body: gather this side's consecutive lines until Content-Length.
-			need := cl[l.side]
-			var crlf, lf bytes.Buffer
-			body := []byte(nil)
-			j := i
-			for ; j < len(lines) && lines[j].side == l.side && body == nil; j++ {
-				crlf.WriteString(lines[j].text + "\r\n")
-				lf.WriteString(lines[j].text + "\n")
-				switch {
-				case crlf.Len() == need:
-					body = crlf.Bytes()
-				case lf.Len() == need:
-					body = lf.Bytes()
-				case lf.Len() > need:
-					body = crlf.Bytes()
-				}
-			}
-			if body == nil {
-				body = crlf.Bytes()
-			}
-			emit(l.side, body)
-			inHead[l.side] = true
-			cl[l.side] = 0
-			i = j - 1
-			continue
-		}
-		emit(l.side, []byte(l.text+"\r\n"))
-		if name, val, ok := strings.Cut(l.text, ":"); ok && strings.EqualFold(name, "Content-Length") {
-			cl[l.side], _ = strconv.Atoi(strings.TrimSpace(val))
-		}
-		if l.text == "" && cl[l.side] > 0 {
-			inHead[l.side] = false
-		}
-	}
+		return nil
+	})
 	return steps
 }
 

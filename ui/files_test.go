@@ -103,7 +103,7 @@ func TestOpenSharedTranscripts(t *testing.T) {
 		{"seed-upgrade.transcript", "← ptth GET / 200 OK"},
 		{"airplay-reverse.transcript", "← ptth POST /event 200 OK"},
 	} {
-		h.in.openFile("../../shared/ptth/" + c.file)
+		h.in.openFile("../proxy/testdata/" + c.file)
 		h.waitFor(c.file+" to load", func() bool { return h.in.load == nil })
 		got := h.rowTexts()
 		if len(got) != 3 || !strings.Contains(got[1], "roles flipped") || !strings.HasPrefix(got[2], c.row) {

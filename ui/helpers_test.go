@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 
 	"ptth-inspector/proxy"
 	"ptth-inspector/proxy/cli"
+	"ptth-inspector/proxy/importer"
 	"ptth-inspector/session"
 	"ptth-inspector/session/store"
 	ptheme "ptth-inspector/theme"
@@ -144,68 +143,28 @@ type step struct {
 	bytes []byte
 }
 
-// loadTranscript turns a shared transcript into the bytes each peer sent:
-// head lines end in CRLF; a body takes lines until its Content-Length,
-// LF-joined when CRLF would overshoot; what is left is sent as it stands.
+// loadTranscript turns a seed transcript into the bytes each peer sent,
+// with the importer's line-end restoration.
 func loadTranscript(t testing.TB, name string) []step {
 	t.Helper()
-	raw, err := os.ReadFile("../../shared/ptth/" + name)
+	f, err := os.Open("../proxy/testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	type line struct {
-		side session.Side
-		text string
-	}
-	var lines []line
-	sc := bufio.NewScanner(bytes.NewReader(raw))
-	for sc.Scan() {
-		l := sc.Text()
-		if l == "" || l[0] == '#' {
-			continue
-		}
-		side := session.FromClient
-		if l[0] == '<' {
-			side = session.FromUpstream
-		}
-		lines = append(lines, line{side, l[1:]})
+	defer f.Close()
+	mem, err := importer.ReadTranscript(f, time.Now())
+	if err != nil {
+		t.Fatal(err)
 	}
 	var steps []step
-	emit := func(side session.Side, b []byte) {
+	mem.Chunks(func(_ string, side session.Side, _ time.Time, b []byte) error {
 		if n := len(steps); n > 0 && steps[n-1].side == side {
 			steps[n-1].bytes = append(steps[n-1].bytes, b...)
-			return
+		} else {
+			steps = append(steps, step{side, append([]byte(nil), b...)})
 		}
-		steps = append(steps, step{side, append([]byte(nil), b...)})
-	}
-	inBody := map[session.Side]bool{}
-	cl := map[session.Side]int{}
-	for i := 0; i < len(lines); i++ {
-		l := lines[i]
-		if inBody[l.side] {
-			var crlf, lf bytes.Buffer
-			j := i
-			for ; j < len(lines) && lines[j].side == l.side && crlf.Len() < cl[l.side] && lf.Len() < cl[l.side]; j++ {
-				crlf.WriteString(lines[j].text + "\r\n")
-				lf.WriteString(lines[j].text + "\n")
-			}
-			body := crlf.Bytes()
-			if crlf.Len() != cl[l.side] && lf.Len() == cl[l.side] {
-				body = lf.Bytes()
-			}
-			emit(l.side, body)
-			inBody[l.side], cl[l.side] = false, 0
-			i = j - 1
-			continue
-		}
-		emit(l.side, []byte(l.text+"\r\n"))
-		if name, val, ok := strings.Cut(l.text, ":"); ok && strings.EqualFold(name, "Content-Length") {
-			cl[l.side], _ = strconv.Atoi(strings.TrimSpace(val))
-		}
-		if l.text == "" && cl[l.side] > 0 {
-			inBody[l.side] = true
-		}
-	}
+		return nil
+	})
 	return steps
 }
 

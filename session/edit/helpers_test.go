@@ -58,7 +58,7 @@ func capture(t *testing.T, raw string) *session.Message {
 // Content-Length. It skips the test when shared/ is not beside the repo.
 func transcriptRequests(t *testing.T, name, marker string) []string {
 	t.Helper()
-	data, err := os.ReadFile("../../../shared/ptth/" + name)
+	data, err := os.ReadFile("../../proxy/testdata/" + name)
 	if err != nil {
 		t.Skipf("transcript not available: %v", err)
 	}

@@ -55,7 +55,7 @@ func TestLoadUndoesContentEncoding(t *testing.T) {
 }
 
 func TestDetectAndPretty(t *testing.T) {
-	airplay, err := os.ReadFile("../../../shared/ptth/airplay-reverse.transcript")
+	airplay, err := os.ReadFile("../../proxy/testdata/airplay-reverse.transcript")
 	if err != nil {
 		t.Fatal(err)
 	}
