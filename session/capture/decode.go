@@ -13,9 +13,39 @@ var errMalformed = errors.New("malformed record")
 // dec reads the fields of a record payload; the first problem sticks and
 // every later read returns a zero value.
 type dec struct {
-	b   []byte
-	i   int
-	bad bool
+	b      []byte
+	i      int
+	bad    bool
+	intern map[string]string // shared by one Scan; nil: no interning
+}
+
+// maxInterned bounds the intern table and the strings it keeps.
+const (
+	maxInterned    = 1 << 16
+	maxInternedLen = 64
+)
+
+// istr is str for fields that repeat across records (session ids, header
+// names and short values, methods, protocols, reasons): one copy is kept, so
+// a million exchanges do not hold a million copies of "Content-Length".
+func (d *dec) istr() string {
+	n := d.count(1)
+	if n == 0 {
+		return ""
+	}
+	b := d.b[d.i : d.i+n]
+	d.i += n
+	if d.intern == nil || n > maxInternedLen {
+		return string(b)
+	}
+	if s, ok := d.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(d.intern) < maxInterned {
+		d.intern[s] = s
+	}
+	return s
 }
 
 func (d *dec) fail() { d.bad, d.i = true, len(d.b) }
@@ -111,7 +141,7 @@ func (d *dec) headers() []session.Header {
 	}
 	hs := make([]session.Header, n)
 	for i := range hs {
-		hs[i] = session.Header{Name: d.str(), Value: d.str()}
+		hs[i] = session.Header{Name: d.istr(), Value: d.istr()}
 	}
 	return hs
 }
@@ -170,9 +200,9 @@ func (d *dec) message() (*session.Message, int64) {
 	if flags&^3 != 0 {
 		d.fail()
 	}
-	m.Method, m.Target, m.Proto = d.str(), d.str(), d.str()
+	m.Method, m.Target, m.Proto = d.istr(), d.str(), d.istr()
 	m.Status = int(d.varint())
-	m.Reason = d.str()
+	m.Reason = d.istr()
 	m.Headers = d.headers()
 	m.Trailers = d.headers()
 	raw := d.uvarint()
@@ -188,10 +218,10 @@ func (d *dec) message() (*session.Message, int64) {
 
 // decodeExchange decodes an exchange's metadata and returns the lengths of
 // the request's and response's Raw bytes that follow it.
-func decodeExchange(b []byte) (*session.Exchange, [2]int64, error) {
-	d := &dec{b: b}
+func decodeExchange(b []byte, intern map[string]string) (*session.Exchange, [2]int64, error) {
+	d := &dec{b: b, intern: intern}
 	var raws [2]int64
-	e := &session.Exchange{ID: d.str(), Session: d.str()}
+	e := &session.Exchange{ID: d.str(), Session: d.istr()}
 	e.Seq = int(d.varint())
 	e.Direction = session.Direction(d.u8())
 	e.Transport = session.Transport(d.u8())

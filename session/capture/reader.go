@@ -92,7 +92,7 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("scan capture %s: %w", r.path, err)
 	}
-	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}}
+	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}, intern: map[string]string{}}
 	p := int64(fileHdrLen)
 	for p < s.size {
 		if h.Progress != nil && p >= s.nextProgress {
@@ -114,6 +114,7 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 
 // scanner is the state of one Scan.
 type scanner struct {
+	intern       map[string]string // repeated strings, kept once
 	f            *os.File
 	path         string
 	size         int64

@@ -71,13 +71,31 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 	} else {
 		meta = pay[4 : 4+ml]
 	}
-	e, raws, err := decodeExchange(meta)
+	e, raws, err := decodeExchange(meta, s.intern)
 	if err != nil || raws[0]+raws[1] != n-4-ml {
 		s.warn("undecodable exchange record at offset %d skipped", p)
 		return nil
 	}
 	rel := 4 + ml
-	for i, m := range [2]*session.Message{e.Request, e.Response} {
+	msgs := [2]*session.Message{e.Request, e.Response}
+	if raws[0] <= InlineRaw && raws[1] <= InlineRaw && raws[0]+raws[1] > 0 {
+		// Both in memory: one allocation holds both (capped slices, so an
+		// append to one can never write into the other).
+		both, err := get(rel, raws[0]+raws[1])
+		if err != nil {
+			return err
+		}
+		for i, m := range msgs {
+			if m != nil && raws[i] > 0 {
+				m.Raw = both[:raws[i]:raws[i]]
+			}
+			both = both[raws[i]:]
+		}
+		s.sum.Exchanges++
+		s.h.Exchange(e)
+		return nil
+	}
+	for i, m := range msgs {
 		switch l := raws[i]; {
 		case m == nil || l == 0:
 		case l <= InlineRaw:
