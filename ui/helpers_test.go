@@ -143,8 +143,8 @@ type step struct {
 	bytes []byte
 }
 
-// loadTranscript turns a seed transcript into the bytes each peer sent,
-// with the importer's line-end restoration.
+// loadTranscript turns a seed transcript into the runs of wire bytes each
+// peer sent (see importer.ReadTranscriptRuns).
 func loadTranscript(t testing.TB, name string) []step {
 	t.Helper()
 	f, err := os.Open("../proxy/testdata/" + name)
@@ -152,19 +152,14 @@ func loadTranscript(t testing.TB, name string) []step {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mem, err := importer.ReadTranscript(f, time.Now())
+	runs, err := importer.ReadTranscriptRuns(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []step
-	mem.Chunks(func(_ string, side session.Side, _ time.Time, b []byte) error {
-		if n := len(steps); n > 0 && steps[n-1].side == side {
-			steps[n-1].bytes = append(steps[n-1].bytes, b...)
-		} else {
-			steps = append(steps, step{side, append([]byte(nil), b...)})
-		}
-		return nil
-	})
+	steps := make([]step, len(runs))
+	for i, r := range runs {
+		steps[i] = step{r.Side, r.Bytes}
+	}
 	return steps
 }
 

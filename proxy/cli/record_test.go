@@ -14,35 +14,19 @@ import (
 	"ptth-inspector/session"
 )
 
-type wireStep struct {
-	up   bool
-	data []byte
-}
-
-// wireOf rebuilds each side's wire bytes from a seed transcript with the
-// importer, merging consecutive chunks from the same side.
-func wireOf(t *testing.T, path string) []wireStep {
+// wireOf reads a seed transcript as the runs of wire bytes each peer sent.
+func wireOf(t *testing.T, path string) []importer.Run {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mem, err := importer.ReadTranscript(f, time.Now())
+	runs, err := importer.ReadTranscriptRuns(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []wireStep
-	mem.Chunks(func(_ string, side session.Side, _ time.Time, b []byte) error {
-		up := side == session.FromUpstream
-		if n := len(steps); n > 0 && steps[n-1].up == up {
-			steps[n-1].data = append(steps[n-1].data, b...)
-		} else {
-			steps = append(steps, wireStep{up, append([]byte(nil), b...)})
-		}
-		return nil
-	})
-	return steps
+	return runs
 }
 
 // TestRecordThenExportGivesTheSeedTranscript runs the real record command in
@@ -67,9 +51,9 @@ func TestRecordThenExportGivesTheSeedTranscript(t *testing.T) {
 					go func() {
 						defer c.Close()
 						for _, s := range steps {
-							if s.up {
-								c.Write(s.data)
-							} else if _, err := io.ReadFull(c, make([]byte, len(s.data))); err != nil {
+							if s.Side == session.FromUpstream {
+								c.Write(s.Bytes)
+							} else if _, err := io.ReadFull(c, make([]byte, len(s.Bytes))); err != nil {
 								return
 							}
 						}
@@ -98,9 +82,9 @@ func TestRecordThenExportGivesTheSeedTranscript(t *testing.T) {
 			}
 			c.SetDeadline(time.Now().Add(5 * time.Second))
 			for _, s := range steps {
-				if !s.up {
-					c.Write(s.data)
-				} else if _, err := io.ReadFull(c, make([]byte, len(s.data))); err != nil {
+				if s.Side != session.FromUpstream {
+					c.Write(s.Bytes)
+				} else if _, err := io.ReadFull(c, make([]byte, len(s.Bytes))); err != nil {
 					t.Fatal(err)
 				}
 			}
