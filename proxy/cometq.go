@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,6 +17,7 @@ import (
 type cometQueue struct {
 	events map[string][]comet.Event
 	sent   map[string]map[string]bool
+	owed   atomic.Int64 // queued events plus replies still expected, for a lock-free fast path
 }
 
 // QueueComet puts an event (built from a raw request) on the queue of the
@@ -39,12 +41,16 @@ func (r *Relay) QueueComet(host string, req *session.Message, replayOf string) (
 		q.sent[host] = map[string]bool{}
 	}
 	q.sent[host][ev.MessageID] = true
+	q.owed.Add(2)
 	return ev.MessageID, nil
 }
 
 // cometActive reports whether the relay must look at whole requests from
 // clients on host: events wait to be handed out or replies to be kept.
 func (r *Relay) cometActive(host string) bool {
+	if r.comet.owed.Load() == 0 {
+		return false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.comet.events[host]) > 0 || len(r.comet.sent[host]) > 0
@@ -68,6 +74,7 @@ func (r *Relay) cometTake(host string, m *session.Message) (resp []byte, note st
 			if q.sent[host][rep.MessageID] {
 				ours++
 				delete(q.sent[host], rep.MessageID)
+				q.owed.Add(-1)
 			}
 		}
 		if ours == len(d.Replies) {
@@ -80,6 +87,7 @@ func (r *Relay) cometTake(host string, m *session.Message) (resp []byte, note st
 	}
 	ev := q.events[host][0]
 	q.events[host] = q.events[host][1:]
+	q.owed.Add(-1)
 	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event"
 }
 

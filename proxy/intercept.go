@@ -5,6 +5,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ptth-inspector/proxy/dissect"
@@ -45,6 +46,7 @@ type interceptState struct {
 	timeout time.Duration
 	paused  map[string]*pausedEntry
 	notify  func()
+	on      atomic.Bool // rule != nil
 }
 
 // SetIntercept installs a breakpoint rule (nil turns intercept off and
@@ -54,6 +56,7 @@ func (r *Relay) SetIntercept(rule Rule, timeout time.Duration, changed func()) {
 	is := &r.intercept
 	is.mu.Lock()
 	is.rule, is.notify = rule, changed
+	is.on.Store(rule != nil)
 	is.timeout = timeout
 	if is.timeout <= 0 {
 		is.timeout = DefaultPauseTimeout
@@ -73,11 +76,8 @@ func (r *Relay) SetIntercept(rule Rule, timeout time.Duration, changed func()) {
 	}
 }
 
-func (r *Relay) intercepting() bool {
-	r.intercept.mu.Lock()
-	defer r.intercept.mu.Unlock()
-	return r.intercept.rule != nil
-}
+// intercepting is read on every forwarded chunk: an atomic, no lock.
+func (r *Relay) intercepting() bool { return r.intercept.on.Load() }
 
 // PausedRequests lists the requests held at breakpoints, oldest first.
 func (r *Relay) PausedRequests() []Paused {
