@@ -102,6 +102,11 @@ func (in *inspector) loaded(path string, closer io.Closer, warnings []string, er
 	}
 }
 
+// inlineBudget is how many message bytes of an opened capture are held in
+// memory; past it, bodies stay on disk (read when shown), so a capture of a
+// million exchanges fits in RAM. Free text searches bodies held in memory.
+const inlineBudget = 64 << 20
+
 // loadFile reads a file the inspector wrote into st. A capture streams in
 // as it is scanned (its large message bytes stay in the file: closer keeps
 // it open); a JSON export, HAR or transcript goes through the importer.
@@ -115,6 +120,7 @@ func loadFile(st *store.Store, path string, progress func(done, total int64)) (c
 		if err != nil {
 			return nil, nil, err
 		}
+		r.InlineBudget = inlineBudget
 		sum, err := r.Scan(capture.Handler{Session: st.PutSession, Exchange: st.PutExchange, Chunk: st.Chunk, Progress: progress})
 		return r, sum.Warnings, err
 	}

@@ -59,3 +59,37 @@ func BenchmarkOpenHeapPerExchange(b *testing.B) {
 		r.Close()
 	}
 }
+
+func TestInlineBudgetKeepsLaterMessagesOnDisk(t *testing.T) {
+	w, path := create(t)
+	s := sampleSession("s1")
+	must(t, w.Session(s))
+	var want []*session.Exchange
+	for i := 0; i < 10; i++ {
+		e := sampleExchange(fmt.Sprintf("e%d", i), "s1", []byte("small body"))
+		must(t, w.Exchange(e))
+		want = append(want, e)
+	}
+	must(t, w.Close())
+	r, err := Open(path)
+	must(t, err)
+	defer r.Close()
+	first := len(want[0].Request.Raw) + len(want[0].Response.Raw)
+	r.InlineBudget = int64(3 * first) // room for three exchanges
+	var got []*session.Exchange
+	_, err = r.Scan(Handler{Exchange: func(e *session.Exchange) { got = append(got, e) }})
+	must(t, err)
+	for i, e := range got {
+		inMem := e.Request.Raw != nil
+		if inMem != (i < 3) {
+			t.Fatalf("exchange %d in memory = %v", i, inMem)
+		}
+		for j, m := range []*session.Message{e.Request, e.Response} {
+			b, err := m.Wire()
+			orig := []*session.Message{want[i].Request, want[i].Response}[j]
+			if err != nil || string(b) != string(orig.Raw) {
+				t.Fatalf("exchange %d message %d bytes differ (%v)", i, j, err)
+			}
+		}
+	}
+}

@@ -24,6 +24,11 @@ const (
 type Reader struct {
 	f    *os.File
 	path string
+	// InlineBudget bounds the message bytes one Scan hands over in memory:
+	// once that many are out, every further message stays in the file
+	// behind a Ref, so a huge capture of small exchanges keeps its bodies on
+	// disk. Zero means no bound (messages up to InlineRaw are in memory).
+	InlineBudget int64
 }
 
 // Handler receives the records of a capture, in file order. A nil function's
@@ -92,7 +97,10 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("scan capture %s: %w", r.path, err)
 	}
-	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}, intern: map[string]string{}}
+	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}, intern: map[string]string{}, inlineLeft: -1}
+	if r.InlineBudget > 0 {
+		s.inlineLeft = r.InlineBudget
+	}
 	p := int64(fileHdrLen)
 	for p < s.size {
 		if h.Progress != nil && p >= s.nextProgress {
@@ -115,6 +123,7 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 // scanner is the state of one Scan.
 type scanner struct {
 	intern       map[string]string // repeated strings, kept once
+	inlineLeft   int64             // message bytes still allowed in memory; <0: no bound
 	f            *os.File
 	path         string
 	size         int64

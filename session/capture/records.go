@@ -78,7 +78,24 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 	}
 	rel := 4 + ml
 	msgs := [2]*session.Message{e.Request, e.Response}
+	if s.inlineLeft >= 0 && s.inlineLeft < raws[0]+raws[1] {
+		// Over the budget: both stay in the file, behind one allocation.
+		refs := new([2]session.RawRef)
+		for i, m := range msgs {
+			if m != nil && raws[i] > 0 {
+				refs[i] = session.RawRef{R: s.f, Off: base + rel, Len: raws[i]}
+				m.Ref = &refs[i]
+			}
+			rel += raws[i]
+		}
+		s.sum.Exchanges++
+		s.h.Exchange(e)
+		return nil
+	}
 	if raws[0] <= InlineRaw && raws[1] <= InlineRaw && raws[0]+raws[1] > 0 {
+		if s.inlineLeft >= 0 {
+			s.inlineLeft -= raws[0] + raws[1]
+		}
 		// Both in memory: one allocation holds both (capped slices, so an
 		// append to one can never write into the other).
 		both, err := get(rel, raws[0]+raws[1])
