@@ -115,3 +115,25 @@ func TestAirPlayReverseThroughRelay(t *testing.T) {
 		t.Errorf("conforming AirPlay exchange got hints %v", hintCodes(s))
 	}
 }
+
+// TestDraftExampleThroughRelay follows the shape of draft-lentczner-rhttp-00's
+// exchange: the offer carries Connection: Upgrade, the 101 names PTTH/1.0, and
+// the reversed request has an empty Host, as the draft prescribes. A
+// conforming exchange earns no hints.
+func TestDraftExampleThroughRelay(t *testing.T) {
+	st := play(t, []step{
+		c("POST /receiver HTTP/1.1\nHost: www.example.com\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 0\n\n"),
+		u("HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /hello HTTP/1.1\nHost:\n\n"),
+		c("HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 5\n\nhello"),
+	})
+	got := checkRows(t, st, []row{
+		{session.Forward, session.PTTH, "POST", "/receiver", 101, "", ""},
+		{session.Reverse, session.PTTH, "GET", "/hello", 200, "hello", ""},
+	})
+	if h := got[1].Request.Headers; len(h) != 1 || h[0].Name != "Host" || h[0].Value != "" {
+		t.Errorf("reversed request headers %+v, want one empty Host", h)
+	}
+	if s := st.Sessions()[0]; len(s.Hints) != 0 || s.State != session.StateFlipped {
+		t.Errorf("session %v hints %v", s.State, hintCodes(s))
+	}
+}
