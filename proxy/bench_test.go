@@ -17,10 +17,11 @@ import (
 	"ptth-inspector/session/store"
 )
 
-// BenchmarkRelay runs one reversed-request workload three ways in one run:
-// straight from client to server, through a bare io.Copy relay (the limit of
-// any relay on this machine), and through our relay with capture on. It
-// reports relay/bare and relay/direct throughput ratios and RAM per exchange.
+// BenchmarkRelay runs one reversed-request workload in one run: straight
+// from client to server, through a bare io.Copy relay (the limit of any relay
+// on this machine), through our relay dissecting into memory only, and
+// through our relay with capture on. It reports relay/bare and relay/direct
+// throughput ratios (capture on), nocapture/bare, and RAM per exchange.
 func BenchmarkRelay(b *testing.B) {
 	for _, tc := range []struct {
 		name  string
@@ -46,6 +47,14 @@ func BenchmarkRelay(b *testing.B) {
 
 			direct := runWorkload(b, server, server.addr(), tc.conns, tc.body)
 			viaBare := runWorkload(b, server, bare, tc.conns, tc.body)
+			// The same relay without a capture file: how much of the cost is
+			// dissection and how much is writing to disk.
+			memOnly := &Relay{Listen: "127.0.0.1:0", Upstream: server.addr(), Rec: store.New(nil)}
+			if err := memOnly.Start(); err != nil {
+				b.Fatal(err)
+			}
+			viaMemOnly := runWorkload(b, server, memOnly.Addr(), tc.conns, tc.body)
+			memOnly.Close()
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
@@ -58,6 +67,7 @@ func BenchmarkRelay(b *testing.B) {
 			b.ReportMetric(float64(viaBare)/float64(viaOurs), "relay/bare")
 			b.ReportMetric(float64(direct)/float64(viaOurs), "relay/direct")
 			b.ReportMetric(float64(direct)/float64(viaBare), "bare/direct")
+			b.ReportMetric(float64(viaBare)/float64(viaMemOnly), "nocapture/bare")
 			if n := st.Stats().Exchanges; n > 0 {
 				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heapB/exchange")
 			}
