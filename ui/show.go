@@ -51,5 +51,5 @@ func build(a fyne.App, w fyne.Window, opts cli.WindowOptions, th *ptheme.Theme) 
 
 // liveOptions turns the window flags into engine options.
 func liveOptions(o cli.WindowOptions) engine.Options {
-	return engine.Options{Listen: o.Listen, Upstream: o.Upstream, Demo: o.Demo, Server: o.Server}
+	return engine.Options{Listen: o.Listen, Upstream: o.Upstream, Demo: o.Demo, DemoLoad: o.DemoLoad, Server: o.Server}
 }

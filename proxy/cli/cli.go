@@ -18,6 +18,7 @@ type WindowOptions struct {
 	Listen   string // relay listen address
 	Upstream string // upstream host:port; empty with Demo starts the demo server
 	Demo     bool   // start the demo peers behind the relay
+	DemoLoad bool   // demo server sends as fast as the client answers (load test)
 	Server   bool   // mock PTTH server mode: no upstream
 	Capture  string // a capture file to open instead of relaying
 	Verbose  bool
@@ -29,7 +30,7 @@ const DefaultListen = "127.0.0.1:8080"
 const usage = `PTTH Inspector: an intercepting relay and inspector for Reverse HTTP (PTTH/1.0).
 
 Usage:
-  ptth-inspector [--listen ADDR] [--upstream HOST:PORT] [--demo] [--server] [CAPTURE]
+  ptth-inspector [--listen ADDR] [--upstream HOST:PORT] [--demo [--demo-load]] [--server] [CAPTURE]
   ptth-inspector record --listen ADDR (--upstream HOST:PORT | --server [--send FILE]...) --out FILE
   ptth-inspector export --format FORMAT [-o OUT] CAPTURE
 
@@ -60,6 +61,7 @@ func Main(args []string, stdout, stderr io.Writer) (opts WindowOptions, code int
 	fs.StringVar(&opts.Listen, "listen", DefaultListen, "`ADDR` the relay listens on")
 	fs.StringVar(&opts.Upstream, "upstream", "", "`HOST:PORT` to relay clients to (with --demo: the built-in demo server)")
 	fs.BoolVar(&opts.Demo, "demo", false, "start built-in demo PTTH and COMET peers so traffic flows at once")
+	fs.BoolVar(&opts.DemoLoad, "demo-load", false, "with --demo: send reversed requests as fast as the client answers (thousands a second)")
 	fs.BoolVar(&opts.Server, "server", false, "act as a mock PTTH server instead of relaying to an upstream")
 	fs.BoolVar(&opts.Verbose, "v", false, "log debug messages")
 	if code, ok := parse(fs, args, stderr); !ok {

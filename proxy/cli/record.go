@@ -42,6 +42,7 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	fs.StringVar(&o.Upstream, "upstream", "", "`HOST:PORT` to relay clients to")
 	fs.StringVar(&o.Out, "out", "", "capture `FILE` to write (created with mode 0600)")
 	fs.BoolVar(&o.Demo, "demo", false, "start the built-in demo peers (no --upstream needed)")
+	fs.BoolVar(&o.DemoLoad, "demo-load", false, "with --demo: send as fast as the client answers")
 	fs.BoolVar(&verbose, "v", false, "log debug messages")
 	var sends multi
 	var mode, unsolicited string

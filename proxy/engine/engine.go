@@ -32,6 +32,7 @@ type Options struct {
 	Mock     mock.Options
 	// DemoInterval overrides the demo server's pause between reversed requests.
 	DemoInterval time.Duration
+	DemoLoad     bool // the demo server sends without pausing (load test)
 }
 
 // Engine is one running capture.
@@ -82,7 +83,7 @@ func Start(o Options) (*Engine, error) {
 		e.opts.Upstream = srv.Addr()
 	}
 	if o.Demo && e.opts.Upstream == "" {
-		srv, err := demo.NewServer("127.0.0.1:0", demo.ServerOptions{Interval: o.DemoInterval})
+		srv, err := demo.NewServer("127.0.0.1:0", demo.ServerOptions{Interval: o.DemoInterval, NoDelay: o.DemoLoad})
 		if err != nil {
 			w.Close()
 			return nil, fmt.Errorf("demo server: %w", err)
