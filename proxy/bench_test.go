@@ -30,7 +30,8 @@ func BenchmarkRelay(b *testing.B) {
 	}{{"64B", 4, 64}, {"1MiB", 1, 1 << 20}} {
 		b.Run(tc.name, func(b *testing.B) {
 			server := newPTTHServer(b, (b.N+tc.conns-1)/tc.conns, tc.conns)
-			bare := bareRelay(b, server.addr())
+			bare := bareRelay(b, server.addr(), false)
+			userCopy := bareRelay(b, server.addr(), true)
 			w, err := capture.Create(filepath.Join(b.TempDir(), "bench.ptthcap"))
 			if err != nil {
 				b.Fatal(err)
@@ -47,6 +48,7 @@ func BenchmarkRelay(b *testing.B) {
 
 			direct := runWorkload(b, server, server.addr(), tc.conns, tc.body)
 			viaBare := runWorkload(b, server, bare, tc.conns, tc.body)
+			viaUserCopy := runWorkload(b, server, userCopy, tc.conns, tc.body)
 			// The same relay without a capture file: how much of the cost is
 			// dissection and how much is writing to disk.
 			memOnly := &Relay{Listen: "127.0.0.1:0", Upstream: server.addr(), Rec: store.New(nil)}
@@ -68,6 +70,7 @@ func BenchmarkRelay(b *testing.B) {
 			b.ReportMetric(float64(direct)/float64(viaOurs), "relay/direct")
 			b.ReportMetric(float64(direct)/float64(viaBare), "bare/direct")
 			b.ReportMetric(float64(viaBare)/float64(viaMemOnly), "nocapture/bare")
+			b.ReportMetric(float64(viaUserCopy)/float64(viaOurs), "relay/usercopy")
 			if n := st.Stats().Exchanges; n > 0 {
 				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heapB/exchange")
 			}
@@ -201,8 +204,10 @@ func contentLength(head []byte) int64 {
 	return n
 }
 
-// bareRelay is io.Copy both ways and nothing else.
-func bareRelay(b *testing.B, upstream string) string {
+// bareRelay is io.Copy both ways and nothing else. With userSpace, the
+// copy goes through a buffer in user space (as any relay that looks at the
+// bytes must) instead of letting the kernel splice socket to socket.
+func bareRelay(b *testing.B, upstream string, userSpace bool) string {
 	ln := listen(b)
 	go func() {
 		for {
@@ -216,8 +221,15 @@ func bareRelay(b *testing.B, upstream string) string {
 					c.Close()
 					return
 				}
-				go func() { io.Copy(up, c); up.(*net.TCPConn).CloseWrite() }()
-				io.Copy(c, up)
+				copyConn := func(dst, src net.Conn) {
+					if userSpace {
+						io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, make([]byte, 64<<10))
+					} else {
+						io.Copy(dst, src)
+					}
+				}
+				go func() { copyConn(up, c); up.(*net.TCPConn).CloseWrite() }()
+				copyConn(c, up)
 				c.Close()
 				up.Close()
 			}()
