@@ -41,10 +41,26 @@ func (in *inspector) showSettings() {
 			return
 		}
 		next := in.liveOpts
+		if r, ok := in.be.(retargeter); ok && !demo.Checked && !next.Demo && !next.Server && upstream.Text != "" {
+			// Same capture, new addresses: what was captured stays in view.
+			if err := r.Retarget(listen.Text, upstream.Text); err != nil {
+				in.banner.show("Relay not restarted: "+err.Error(), "Relay settings…", in.showSettings)
+			} else {
+				in.banner.hide()
+			}
+			in.liveOpts.Listen, in.liveOpts.Upstream = listen.Text, upstream.Text
+			in.refreshAll()
+			return
+		}
 		next.Listen, next.Upstream, next.Demo, next.Out = listen.Text, upstream.Text, demo.Checked, ""
 		in.restartLive(next)
 	}, in.win)
 	d.Show()
+}
+
+// retargeter is a backend that can move its relay without a new capture.
+type retargeter interface {
+	Retarget(listen, upstream string) error
 }
 
 // restartLive closes the live capture (its file stays on disk) and starts

@@ -114,7 +114,11 @@ func Start(o Options) (*Engine, error) {
 
 // Options returns the options the engine runs with (Upstream filled in when
 // the demo server stands in for it).
-func (e *Engine) Options() Options { return e.opts }
+func (e *Engine) Options() Options {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.opts
+}
 
 // CapturePath returns the capture file being written.
 func (e *Engine) CapturePath() string { return e.opts.Out }
@@ -203,4 +207,17 @@ func (e *Engine) Close() error {
 		err = cerr
 	}
 	return err
+}
+
+// Retarget moves the relay to new listen and upstream addresses, keeping the
+// store and the capture file: the capture goes on where it was. On failure
+// the relay stays stopped and the error says why.
+func (e *Engine) Retarget(listen, upstream string) error {
+	if err := e.StopRelay(); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.opts.Listen, e.opts.Upstream = listen, upstream
+	e.mu.Unlock()
+	return e.StartRelay()
 }

@@ -82,3 +82,31 @@ func TestServerModeReplayKinds(t *testing.T) {
 		t.Fatalf("replay into an unknown session: %v", err)
 	}
 }
+
+// TestRetargetKeepsTheCapture moves the relay to a new upstream: what was
+// captured stays, and new traffic lands in the same store.
+func TestRetargetKeepsTheCapture(t *testing.T) {
+	a, err := demo.NewServer("127.0.0.1:0", demo.ServerOptions{Interval: time.Millisecond, CometOnly: true, PollWait: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	e, err := Start(Options{Listen: "127.0.0.1:0", Upstream: a.Addr(), Out: filepath.Join(t.TempDir(), "r.ptthcap")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go demo.RunCometClient(ctx, e.Options().Listen, demo.CometOptions{Reconnect: time.Hour})
+	for e.Store.Stats().Exchanges == 0 && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	before := e.Store.Stats().Exchanges
+	if err := e.Retarget("127.0.0.1:0", "127.0.0.1:1"); err != nil {
+		t.Fatal(err)
+	}
+	if e.Store.Stats().Exchanges < before || e.Options().Upstream != "127.0.0.1:1" || e.Relay() == nil {
+		t.Fatalf("after retarget: %+v, upstream %s", e.Store.Stats(), e.Options().Upstream)
+	}
+}

@@ -126,7 +126,7 @@ func (e *Engine) Alternatives(sessionID string) []string {
 }
 
 func (e *Engine) forwarder() *replay.Forwarder {
-	return &replay.Forwarder{Rec: e.Store, Book: e.book, Upstream: e.opts.Upstream}
+	return &replay.Forwarder{Rec: e.Store, Book: e.book, Upstream: e.Options().Upstream}
 }
 
 // SetIntercept installs a breakpoint rule on the relay (nil turns intercept
