@@ -154,8 +154,8 @@ type Message struct {
 	Raw       []byte // exact wire bytes: start line, headers, body framing and body
 	HeadLen   int    // how many bytes of Raw are start line, headers and the empty line
 	Chunked   bool   // body used chunked transfer coding
-	BodyLen   int64  // length of the decoded body
 	Truncated bool   // bytes beyond the capture limit were relayed but not kept
+	BodyLen   int64  // length of the decoded body
 	First     time.Time
 	Last      time.Time
 	Ref       *RawRef // where Raw lives when it is not held in memory
