@@ -134,3 +134,53 @@ func TestInjectRefusesWhatCannotBeSent(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplaySeedRequestIntoSeedClient replays the seed's reversed GET into a
+// live flipped socket whose client insists on exactly the seed's bytes and
+// answers with the seed's response; the answer is captured, not forwarded.
+func TestReplaySeedRequestIntoSeedClient(t *testing.T) {
+	runs := loadTranscript(t, "testdata/seed-upgrade.transcript")
+	upgradeReq, fromUp, answer := runs[0].bytes, runs[1].bytes, runs[2].bytes
+	cut := strings.Index(string(fromUp), "\r\n\r\n") + 4
+	accept101, reversedGet := fromUp[:cut], fromUp[cut:]
+
+	ln := listen(t)
+	r, st := startRelay(t, ln.Addr().String())
+	client, err := net.Dial("tcp", r.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	up, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	client.SetDeadline(time.Now().Add(10 * time.Second))
+	up.SetDeadline(time.Now().Add(10 * time.Second))
+	client.Write(upgradeReq)
+	io.ReadFull(up, make([]byte, len(upgradeReq)))
+	up.Write(accept101) // the upstream flips but asks nothing itself
+	io.ReadFull(client, make([]byte, len(accept101)))
+
+	sid := st.Sessions()[0].ID
+	id, err := r.Inject(sid, reversedGet, "seed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, len(reversedGet))
+	if _, err := io.ReadFull(client, got); err != nil || string(got) != string(reversedGet) {
+		t.Fatalf("the seed client got %q (%v), want the seed's request", got, err)
+	}
+	client.Write(answer)
+	client.(*net.TCPConn).CloseWrite()
+	if rest, _ := io.ReadAll(up); len(rest) != 0 {
+		t.Fatalf("the upstream received %q", rest)
+	}
+	up.Close()
+	waitEnded(t, st, 1)
+	ex := st.Exchange(id)
+	if body, _ := ex.Response.Body(); string(body) != "rdlrow ,olleH\r\n" || ex.Request.Target != "/" {
+		t.Fatalf("captured %+v body %q", ex.Request, body)
+	}
+}

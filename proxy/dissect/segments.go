@@ -44,6 +44,7 @@ func (c *Conn) FeedSegments(side session.Side, b []byte, now time.Time) []Segmen
 	end := c.fed[side]
 	partial := c.readers[side].Offset() != end
 	c.segs = append(c.segs, segment{start: c.segStart, end: end, drop: c.dropping})
+	absorbBlankLines(c.segs, b, start)
 	out := make([]Segment, 0, len(c.segs))
 	for i, s := range c.segs {
 		if s.end <= s.start && s.req == nil {
@@ -57,6 +58,23 @@ func (c *Conn) FeedSegments(side session.Side, b []byte, now time.Time) []Segmen
 		out = append(out, seg)
 	}
 	return out
+}
+
+// absorbBlankLines moves the CR and LF bytes that directly follow a dropped
+// run (a client that ends its answer with a stray line end, as the seed
+// client does) into that run, so they are dropped with the answer instead of
+// reaching an upstream that never asked.
+func absorbBlankLines(segs []segment, b []byte, start int64) {
+	for i := 0; i+1 < len(segs); i++ {
+		if !segs[i].drop || segs[i+1].drop {
+			continue
+		}
+		next := &segs[i+1]
+		for next.start < next.end && (b[next.start-start] == '\r' || b[next.start-start] == '\n') {
+			next.start++
+			segs[i].end++
+		}
+	}
 }
 
 // answerSide is the side whose bytes are responses now.

@@ -115,8 +115,20 @@ func (f *Forwarder) Send(ctx context.Context, req []byte, replayOf string) (stri
 	case err := <-readErr:
 		readErr <- err
 		finish("")
-		if ex := w.result(); ex != nil {
+		// The upstream may close right after answering: the answer counts.
+		select {
+		case ex := <-w.done:
+			if ex.Response != nil {
+				return ex.ID, nil
+			}
 			return ex.ID, errors.New(ex.Error)
+		default:
+		}
+		if ex := w.result(); ex != nil {
+			if ex.Response != nil {
+				return ex.ID, nil
+			}
+			return ex.ID, fmt.Errorf("upstream closed the connection before answering: %s", ex.Error)
 		}
 		return "", fmt.Errorf("upstream closed the connection: %v", err)
 	case <-time.After(timeout):
