@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,7 +28,9 @@ var exportExt = map[export.Format]string{
 type exportChoice struct {
 	format  export.Format
 	redact  bool
-	visible bool // only the exchanges the filter and session choice show
+	visible bool             // only the exchanges the filter and session choice show
+	headers []string         // more header names to mask
+	bodies  []*regexp.Regexp // body patterns to mask
 }
 
 func (in *inspector) showExport() {
@@ -38,11 +42,24 @@ func (in *inspector) showExport() {
 	format.SetSelected(string(export.Transcript))
 	redact := widget.NewCheck("Redact secrets (Authorization, cookies, session ids)", nil)
 	redact.SetChecked(true)
+	moreHeaders := widget.NewEntry()
+	moreHeaders.SetPlaceHolder("e.g. X-Api-Key, X-Token")
+	bodyRegex := widget.NewEntry()
+	bodyRegex.SetPlaceHolder(`e.g. "password":"[^"]*"`)
+	bodyRegex.Validator = func(s string) error {
+		if s == "" {
+			return nil
+		}
+		_, err := regexp.Compile(s)
+		return err
+	}
 	visible := widget.NewCheck("Only the exchanges shown in the timeline", nil)
 	visible.SetChecked(!in.model.Filter().Empty() || in.model.SelectedSession() != nil)
 	items := []*widget.FormItem{
 		widget.NewFormItem("Format", format),
 		widget.NewFormItem("", redact),
+		widget.NewFormItem("Also redact headers", moreHeaders),
+		widget.NewFormItem("Also redact in bodies", bodyRegex),
 		widget.NewFormItem("", visible),
 	}
 	dialog.ShowForm("Export", "Choose file…", "Cancel", items, func(ok bool) {
@@ -50,6 +67,10 @@ func (in *inspector) showExport() {
 			return
 		}
 		c := exportChoice{format: export.Format(format.Selected), redact: redact.Checked, visible: visible.Checked}
+		c.headers, c.bodies = redactionExtras(moreHeaders.Text, bodyRegex.Text)
+		if len(c.headers) > 0 || len(c.bodies) > 0 {
+			c.redact = true
+		}
 		save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
@@ -99,7 +120,7 @@ func writeExport(path string, c exportChoice, ids []string, be backend, file str
 	defer done()
 	o := export.Options{Filter: export.Filter{Exchanges: ids}}
 	if c.redact {
-		o.Redactor = export.NewRedactor(export.RedactOptions{})
+		o.Redactor = export.NewRedactor(export.RedactOptions{Headers: c.headers, Bodies: c.bodies})
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -114,6 +135,22 @@ func writeExport(path string, c exportChoice, ids []string, be backend, file str
 		err = cerr
 	}
 	return err
+}
+
+// redactionExtras reads the dialog's comma-separated header names and its
+// body pattern (already validated).
+func redactionExtras(headers, body string) ([]string, []*regexp.Regexp) {
+	var names []string
+	for _, h := range strings.Split(headers, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			names = append(names, h)
+		}
+	}
+	var res []*regexp.Regexp
+	if re, err := regexp.Compile(body); body != "" && err == nil {
+		res = append(res, re)
+	}
+	return names, res
 }
 
 // exportSource picks what to export from: the capture file being written

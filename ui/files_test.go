@@ -90,6 +90,16 @@ func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
 	if err := writeExport(out, exportChoice{format: export.JSON, redact: true}, nil, nil, h.in.file, h.in.st); err != nil {
 		t.Fatal(err)
 	}
+	redacted := filepath.Join(dir, "seed-redacted.json")
+	hdrs, bodies := redactionExtras(" Accept-Encoding ,", "olle[H]")
+	if err := writeExport(redacted, exportChoice{format: export.JSON, redact: true, headers: hdrs, bodies: bodies},
+		nil, nil, h.in.file, h.in.st); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(redacted); strings.Contains(string(b), "identity") || strings.Contains(string(b), "olleH") ||
+		!strings.Contains(string(b), "REDACTED-") {
+		t.Errorf("user-given redactions missing from the export:\n%s", b)
+	}
 	h.in.openFile(out)
 	h.waitFor("the JSON export to load", func() bool { return h.in.load == nil })
 	if got := h.rowTexts(); len(got) != 3 || !strings.HasPrefix(got[2], "← ptth GET / 200 OK") {
