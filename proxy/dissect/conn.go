@@ -303,8 +303,10 @@ type sideHandler struct {
 	side session.Side
 }
 
+// NoBody reports whether a response answers a HEAD request.
 func (h *sideHandler) NoBody(m *session.Message) bool { return h.c.noBody(m) }
 
+// Message routes a complete message to the request or response logic.
 func (h *sideHandler) Message(m *session.Message) {
 	if m.IsRequest() {
 		h.c.onRequest(h.side, m)
@@ -313,6 +315,8 @@ func (h *sideHandler) Message(m *session.Message) {
 	}
 }
 
+// Incomplete records a message cut short by the end of the stream.
 func (h *sideHandler) Incomplete(m *session.Message, err error) { h.c.incomplete(h.side, m, err) }
 
+// Broken stops dissecting the connection; its bytes still flow.
 func (h *sideHandler) Broken(offset int64, err error) { h.c.broken(h.side, offset, err) }

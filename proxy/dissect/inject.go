@@ -90,9 +90,13 @@ type oneMessage struct {
 	err error
 }
 
+// NoBody is never true: only requests are read here.
 func (h *oneMessage) NoBody(*session.Message) bool       { return false }
+// Message counts a complete request.
 func (h *oneMessage) Message(*session.Message)           { h.n++ }
+// Incomplete ignores a cut request: it counts as none.
 func (h *oneMessage) Incomplete(*session.Message, error) {}
+// Broken keeps the parse error.
 func (h *oneMessage) Broken(_ int64, err error)          { h.err = err }
 
 // Masking reports whether the client's next bytes may answer an injected

@@ -178,12 +178,15 @@ func (w *watcher) result() *session.Exchange {
 	return w.last
 }
 
+// PutSession passes a session on.
 func (w *watcher) PutSession(s *session.Session) { w.rec.PutSession(s) }
 
+// Chunk passes raw bytes on.
 func (w *watcher) Chunk(id string, side session.Side, t time.Time, b []byte) {
 	w.rec.Chunk(id, side, t, b)
 }
 
+// PutExchange passes an exchange on and notes what the replay waits for.
 func (w *watcher) PutExchange(e *session.Exchange) {
 	w.rec.PutExchange(e)
 	w.mu.Lock()

@@ -53,6 +53,7 @@ func (w *Writer) spilled(m *session.Message, off int64) *session.Message {
 // they may still sit in its buffer.
 type flushingReader struct{ w *Writer }
 
+// ReadAt flushes the writer when the bytes may still be buffered, then reads.
 func (r flushingReader) ReadAt(p []byte, off int64) (int, error) {
 	w := r.w
 	w.mu.Lock()
