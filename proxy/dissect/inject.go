@@ -91,16 +91,19 @@ type oneMessage struct {
 }
 
 // NoBody is never true: only requests are read here.
-func (h *oneMessage) NoBody(*session.Message) bool       { return false }
+func (h *oneMessage) NoBody(*session.Message) bool { return false }
+
 // Message counts a complete request.
-func (h *oneMessage) Message(*session.Message)           { h.n++ }
+func (h *oneMessage) Message(*session.Message) { h.n++ }
+
 // Incomplete ignores a cut request: it counts as none.
 func (h *oneMessage) Incomplete(*session.Message, error) {}
+
 // Broken keeps the parse error.
-func (h *oneMessage) Broken(_ int64, err error)          { h.err = err }
+func (h *oneMessage) Broken(_ int64, err error) { h.err = err }
 
 // Masking reports whether the client's next bytes may answer an injected
-// request, in which case the relay must use FeedMasked for them.
+// request, in which case the relay must use FeedSegments for them.
 func (c *Conn) Masking() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
