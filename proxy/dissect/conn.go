@@ -39,7 +39,7 @@ type Conn struct {
 	fed      [2]int64    // bytes fed per side
 	marks    [2][]string // per side: replayOf of the next requests the inspector sent itself
 	marked   string      // id of the last request that took a mark
-	masking  bool        // FeedMasked is collecting segments
+	masking  bool        // FeedSegments is collecting segments
 	dropping bool        // the client is answering an injected request
 	segStart int64
 	segSide  session.Side

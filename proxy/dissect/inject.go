@@ -29,7 +29,7 @@ func (c *Conn) ended() bool { return !c.sess.Ended.IsZero() }
 // Inject records a request the relay itself writes to the client on a
 // flipped socket. It must be called, and the bytes written, while nothing
 // else writes to the client, and only when the upstream's stream is between
-// messages. The client's answer will be reported by FeedMasked as bytes to
+// messages. The client's answer will be reported by FeedSegments as bytes to
 // drop, and the exchange is marked Injected with replayOf.
 func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error) {
 	if err := checkOneRequest(req); err != nil {
