@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -56,39 +57,57 @@ func (r *Relay) cometActive(host string) bool {
 	return len(r.comet.events[host]) > 0 || len(r.comet.sent[host]) > 0
 }
 
-// cometTake decides what to do with a complete client request: answer {}
-// (it carries replies to our events), answer with a queued event (it is a
-// poll), or nothing (forward it).
-func (r *Relay) cometTake(host string, m *session.Message) (resp []byte, note string) {
+// cometPlan decides what to do with a complete client request: answer {}
+// (it carries only replies to our events), answer with a queued event (it
+// is a poll: a POST with an empty or COMET body and no replies), or nothing
+// (forward it). It changes nothing; commit takes the event or the reply ids
+// off the queue once the answer has really been given.
+func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note string, commit func()) {
 	if m == nil || m.Method != "POST" {
-		return nil, ""
+		return nil, "", nil
 	}
-	body, _ := m.Body()
-	d, _ := comet.Decode(body)
+	body, err := m.Body()
+	if err != nil {
+		return nil, "", nil
+	}
+	d, err := comet.Decode(body)
+	if len(bytes.TrimSpace(body)) > 0 && (err != nil || !d.OK) {
+		return nil, "", nil // not COMET: an ordinary POST goes upstream
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	q := &r.comet
 	if len(d.Replies) > 0 {
-		ours := 0
 		for _, rep := range d.Replies {
-			if q.sent[host][rep.MessageID] {
-				ours++
-				delete(q.sent[host], rep.MessageID)
-				q.owed.Add(-1)
+			if !q.sent[host][rep.MessageID] {
+				return nil, "", nil // replies to the upstream's own events go to the upstream
 			}
 		}
-		if ours == len(d.Replies) {
-			return jsonResponse([]byte("{}")), "reply to an event the inspector queued: acknowledged by the inspector, not forwarded"
+		commit = func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			for _, rep := range d.Replies {
+				if q.sent[host][rep.MessageID] {
+					delete(q.sent[host], rep.MessageID)
+					q.owed.Add(-1)
+				}
+			}
 		}
-		return nil, "" // replies to the upstream's own events go to the upstream
+		return jsonResponse([]byte("{}")), "reply to an event the inspector queued: acknowledged by the inspector, not forwarded", commit
 	}
-	if len(q.events[host]) == 0 {
-		return nil, ""
+	if len(d.Events) > 0 || len(q.events[host]) == 0 {
+		return nil, "", nil
 	}
 	ev := q.events[host][0]
-	q.events[host] = q.events[host][1:]
-	q.owed.Add(-1)
-	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event"
+	commit = func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if evs := q.events[host]; len(evs) > 0 && evs[0].MessageID == ev.MessageID {
+			q.events[host] = evs[1:]
+			q.owed.Add(-1)
+		}
+	}
+	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event", commit
 }
 
 func jsonResponse(body []byte) []byte {
@@ -105,15 +124,16 @@ func (lc *liveConn) answerComet(side session.Side, ex *session.Exchange) bool {
 	if !lc.r.cometActive(host) {
 		return false
 	}
-	resp, note := lc.r.cometTake(host, ex.Request)
+	resp, note, commit := lc.r.cometPlan(host, ex.Request)
 	if resp == nil {
 		return false
 	}
 	lc.clientMu.Lock()
 	defer lc.clientMu.Unlock()
 	if err := lc.d.Answer(ex.ID, resp, note, time.Now()); err != nil {
-		return false // other requests wait upstream: forward this one
+		return false // other requests wait upstream: forward this one; the event stays queued
 	}
+	commit()
 	lc.client.Write(resp)
 	return true
 }

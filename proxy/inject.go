@@ -59,7 +59,15 @@ func (r *Relay) Inject(sessionID string, req []byte, replayOf string) (string, e
 	}
 	deadline := time.Now().Add(InjectWait)
 	for {
-		lc.clientMu.Lock()
+		// TryLock: a reversed request paused at a breakpoint holds the
+		// client's write lock; wait for it no longer than InjectWait.
+		if !lc.clientMu.TryLock() {
+			if time.Now().After(deadline) {
+				return "", fmt.Errorf("the client's socket stayed busy for %v (a request paused at a breakpoint?)", InjectWait)
+			}
+			time.Sleep(2 * time.Millisecond)
+			continue
+		}
 		id, err := lc.d.Inject(req, replayOf, time.Now())
 		if err == nil {
 			_, werr := lc.client.Write(req)

@@ -213,6 +213,18 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 			}
 		}
 		if err != nil {
+			if held != nil {
+				// A request cut short by EOF was held for a breakpoint
+				// that can never match it now: forward what came.
+				if side == session.FromUpstream {
+					lc.clientMu.Lock()
+				}
+				dst.Write(held)
+				if side == session.FromUpstream {
+					lc.clientMu.Unlock()
+				}
+				held = nil
+			}
 			now := time.Now()
 			d.Close(side, now)
 			if errors.Is(err, io.EOF) {

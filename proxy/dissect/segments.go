@@ -42,7 +42,9 @@ func (c *Conn) FeedSegments(side session.Side, b []byte, now time.Time) []Segmen
 	c.fed[side] += int64(len(b))
 	c.masking = false
 	end := c.fed[side]
-	partial := c.readers[side].Offset() != end
+	// Only a reader that still parses can complete a message later: bytes a
+	// tunnelled, broken or paused reader holds must not wait for one.
+	partial := c.readers[side].Offset() != end && c.readers[side].Parsing()
 	c.segs = append(c.segs, segment{start: c.segStart, end: end, drop: c.dropping})
 	absorbBlankLines(c.segs, b, start)
 	out := make([]Segment, 0, len(c.segs))

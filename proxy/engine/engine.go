@@ -62,6 +62,9 @@ func Start(o Options) (*Engine, error) {
 	if o.Out == "" {
 		o.Out = filepath.Join(os.TempDir(), fmt.Sprintf("ptth-inspector-%s.ptthcap", time.Now().Format("20060102-150405.000")))
 	}
+	if o.Demo && o.Listen == "" {
+		return nil, errors.New("the demo peers need a listen address for the relay")
+	}
 	w, err := capture.Create(o.Out)
 	if err != nil {
 		return nil, fmt.Errorf("cannot write capture: %w", err)

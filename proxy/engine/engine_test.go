@@ -110,3 +110,9 @@ func TestRetargetKeepsTheCapture(t *testing.T) {
 		t.Fatalf("after retarget: %+v, upstream %s", e.Store.Stats(), e.Options().Upstream)
 	}
 }
+
+func TestDemoWithoutListenIsAnErrorNotAPanic(t *testing.T) {
+	if _, err := Start(Options{Demo: true, Out: filepath.Join(t.TempDir(), "d.ptthcap")}); err == nil {
+		t.Fatal("demo peers without a relay address started")
+	}
+}

@@ -175,6 +175,10 @@ func (r *Reader) Offset() int64 { return r.offset }
 // dead reports whether the reader ignores all further bytes.
 func (r *Reader) dead() bool { return r.st >= stBroken }
 
+// Parsing reports whether the reader still reads messages: not tunnelled,
+// not broken, and not paused.
+func (r *Reader) Parsing() bool { return !r.dead() && !r.paused }
+
 // Feed parses p, which arrived at now. It never retains p.
 func (r *Reader) Feed(p []byte, now time.Time) {
 	if r.dead() || len(p) == 0 {

@@ -34,12 +34,21 @@ func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
 		if big(e.Request) {
 			cp.Request = w.spilled(e.Request, off)
 		}
-		off += int64(len(e.Request.Raw))
+		off += wireLen(e.Request)
 	}
 	if big(e.Response) {
 		cp.Response = w.spilled(e.Response, off)
 	}
 	return &cp, nil
+}
+
+// wireLen is how many bytes Exchange wrote for m: its Raw, or the bytes
+// behind its Ref when those are not in memory.
+func wireLen(m *session.Message) int64 {
+	if m.Raw == nil && m.Ref != nil {
+		return m.Ref.Len
+	}
+	return int64(len(m.Raw))
 }
 
 func (w *Writer) spilled(m *session.Message, off int64) *session.Message {
