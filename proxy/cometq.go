@@ -60,19 +60,19 @@ func (r *Relay) cometActive(host string) bool {
 // cometPlan decides what to do with a complete client request: answer {}
 // (it carries only replies to our events), answer with a queued event (it
 // is a poll: a POST with an empty or COMET body and no replies), or nothing
-// (forward it). It changes nothing; commit takes the event or the reply ids
-// off the queue once the answer has really been given.
-func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note string, commit func()) {
+// (forward it). Once the answer has really been given, commit settles the
+// queue; if it cannot be given, undo restores it.
+func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note string, commit, undo func()) {
 	if m == nil || m.Method != "POST" {
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
 	body, err := m.Body()
 	if err != nil {
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
 	d, err := comet.Decode(body)
 	if len(bytes.TrimSpace(body)) > 0 && (err != nil || !d.OK) {
-		return nil, "", nil // not COMET: an ordinary POST goes upstream
+		return nil, "", nil, nil // not COMET: an ordinary POST goes upstream
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -80,7 +80,7 @@ func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note st
 	if len(d.Replies) > 0 {
 		for _, rep := range d.Replies {
 			if !q.sent[host][rep.MessageID] {
-				return nil, "", nil // replies to the upstream's own events go to the upstream
+				return nil, "", nil, nil // replies to the upstream's own events go to the upstream
 			}
 		}
 		commit = func() {
@@ -93,21 +93,22 @@ func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note st
 				}
 			}
 		}
-		return jsonResponse([]byte("{}")), "reply to an event the inspector queued: acknowledged by the inspector, not forwarded", commit
+		return jsonResponse([]byte("{}")), "reply to an event the inspector queued: acknowledged by the inspector, not forwarded", commit, func() {}
 	}
 	if len(d.Events) > 0 || len(q.events[host]) == 0 {
-		return nil, "", nil
+		return nil, "", nil, nil
 	}
+	// Take the event now, so a poll on another connection of the same
+	// host cannot be handed it too; undo puts it back at the head.
 	ev := q.events[host][0]
-	commit = func() {
+	q.events[host] = q.events[host][1:]
+	commit = func() { q.owed.Add(-1) } // owed stays up until then: polls keep being looked at
+	undo = func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		if evs := q.events[host]; len(evs) > 0 && evs[0].MessageID == ev.MessageID {
-			q.events[host] = evs[1:]
-			q.owed.Add(-1)
-		}
+		q.events[host] = append([]comet.Event{ev}, q.events[host]...)
 	}
-	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event", commit
+	return jsonResponse(comet.EncodeEvent(ev)), "poll answered by the inspector with a queued COMET event", commit, undo
 }
 
 func jsonResponse(body []byte) []byte {
@@ -124,14 +125,15 @@ func (lc *liveConn) answerComet(side session.Side, ex *session.Exchange) bool {
 	if !lc.r.cometActive(host) {
 		return false
 	}
-	resp, note, commit := lc.r.cometPlan(host, ex.Request)
+	resp, note, commit, undo := lc.r.cometPlan(host, ex.Request)
 	if resp == nil {
 		return false
 	}
 	lc.clientMu.Lock()
 	defer lc.clientMu.Unlock()
 	if err := lc.d.Answer(ex.ID, resp, note, time.Now()); err != nil {
-		return false // other requests wait upstream: forward this one; the event stays queued
+		undo() // other requests wait upstream: forward this one; the event stays queued
+		return false
 	}
 	commit()
 	lc.client.Write(resp)
