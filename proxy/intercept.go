@@ -76,6 +76,9 @@ func (r *Relay) SetIntercept(rule Rule, timeout time.Duration, changed func()) {
 	}
 }
 
+// Intercepting reports whether a breakpoint rule is set.
+func (r *Relay) Intercepting() bool { return r.intercept.on.Load() }
+
 // intercepting is read on every forwarded chunk: an atomic, no lock.
 func (r *Relay) intercepting() bool { return r.intercept.on.Load() }
 

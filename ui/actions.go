@@ -15,6 +15,10 @@ import (
 // port is in use, no upstream) the window still gets a capture, says why in
 // the banner and offers the relay settings.
 func (in *inspector) startLive(o engine.Options) {
+	if in.load != nil {
+		in.banner.show("Still loading "+baseName(in.file)+"; start the relay when it is done.", "", nil)
+		return
+	}
 	in.liveOpts = o
 	eng, err := engine.Start(o)
 	if err != nil {
@@ -36,6 +40,7 @@ func (in *inspector) startLive(o engine.Options) {
 		in.closer = nil
 	}
 	in.attach(eng.Store, engineBackend{eng})
+	in.reapplyIntercept()
 }
 
 // toggleRelay stops a running relay or starts a stopped one.
@@ -63,6 +68,15 @@ func (in *inspector) toggleRelay() {
 	}
 	in.toolbar.refresh()
 	in.updateStatus()
+	in.reapplyIntercept()
+}
+
+// reapplyIntercept puts the Intercept window's rule on a new relay: every
+// restart builds a relay without one.
+func (in *inspector) reapplyIntercept() {
+	if in.intercept != nil {
+		in.intercept.reapply()
+	}
 }
 
 // clear forgets what the window shows (the capture file keeps it).

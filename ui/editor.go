@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -23,6 +24,8 @@ import (
 type editor struct {
 	in        *inspector
 	win       fyne.Window
+	ctx       context.Context // sends and repeats; cancelled when the window closes
+	cancel    context.CancelFunc
 	orig      *session.Exchange // the exchange it was opened from; nil for a new request
 	origID    string            // what sends replay (ReplayOf); "" once a template replaced the request
 	sessionID string            // the flipped session a reverse replay writes into

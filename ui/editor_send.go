@@ -192,7 +192,7 @@ func (e *editor) sendNow() {
 	}
 	e.busy(true, "Sending "+kind.String()+"…")
 	go func() {
-		id, err := rp.Replay(rp.Context(), kind, sid, req, of)
+		id, err := rp.Replay(e.context(rp), kind, sid, req, of)
 		e.in.do(func() { e.sent(kind, sid, id, err) })
 	}()
 }
@@ -226,7 +226,12 @@ func (e *editor) sent(kind engine.Kind, sid, id string, err error) {
 // offerAlternative asks whether to send into the newest live flipped
 // session of the same client, after sid's socket closed.
 func (e *editor) offerAlternative(sid string) {
-	alts := e.in.replayer().Alternatives(sid)
+	rp := e.in.replayer()
+	if rp == nil {
+		e.fail(fmt.Errorf("session %s has closed and there is no live capture to replay into", sid))
+		return
+	}
+	alts := rp.Alternatives(sid)
 	if len(alts) == 0 {
 		e.fail(fmt.Errorf("session %s has closed and its client has no other live flipped session", sid))
 		return
@@ -263,7 +268,7 @@ func (e *editor) repeatNow() {
 	pipe := kind == engine.Reverse && e.pipelined.Checked
 	e.busy(true, fmt.Sprintf("Repeating %d times…", n))
 	go func() {
-		st := rp.Repeat(rp.Context(), kind, sid, req, of, n, pipe)
+		st := rp.Repeat(e.context(rp), kind, sid, req, of, n, pipe)
 		e.in.do(func() {
 			e.busy(false, "")
 			if st.FirstErr != nil && st.Sent == 0 {
@@ -319,4 +324,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// context is what a send or repeat from this editor runs under: done when
+// the capture ends or the editor window closes (which stops a long repeat).
+func (e *editor) context(rp replayer) context.Context {
+	if e.ctx == nil {
+		e.ctx, e.cancel = context.WithCancel(rp.Context())
+		e.win.SetOnClosed(e.cancel)
+	}
+	return e.ctx
 }

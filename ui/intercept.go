@@ -54,7 +54,13 @@ func (in *inspector) showIntercept() *interceptPanel {
 	top := container.NewVBox(form, p.on, p.status, widget.NewSeparator(), widget.NewLabel("Paused requests (oldest first):"))
 	p.win.SetContent(container.NewBorder(top, nil, nil, nil, p.list))
 	p.win.Resize(fyne.NewSize(760, 460))
-	p.win.SetOnClosed(func() { in.intercept = nil })
+	p.win.SetOnClosed(func() {
+		// No window, no way to release what pauses: intercept goes off.
+		if r := p.relay(); r != nil {
+			r.SetIntercept(nil, 0, nil)
+		}
+		in.intercept = nil
+	})
 	in.intercept = p
 	p.win.Show()
 	return p
@@ -65,6 +71,9 @@ func (p *interceptPanel) apply() {
 	r := p.relay()
 	if r == nil {
 		p.status.SetText("The relay is not running: nothing to intercept.")
+		if p.on.Checked {
+			p.on.SetChecked(false)
+		}
 		return
 	}
 	if !p.on.Checked {
@@ -142,14 +151,31 @@ func (p *interceptPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	label.SetText(fmt.Sprintf("%s %s %s   (forwarded unchanged in %ds)", arrow, pd.Exchange.Request.Method,
 		pd.Exchange.Request.Target, int(time.Until(pd.Deadline).Seconds())))
 	id := pd.Exchange.ID
-	buttons[0].(*widget.Button).OnTapped = func() { p.decide(p.relay().Resume(id, nil)) }
+	buttons[0].(*widget.Button).OnTapped = func() { p.act(func(r *proxy.Relay) error { return r.Resume(id, nil) }) }
 	buttons[1].(*widget.Button).OnTapped = func() { p.edit(pd) }
-	buttons[2].(*widget.Button).OnTapped = func() { p.decide(p.relay().DropPaused(id)) }
+	buttons[2].(*widget.Button).OnTapped = func() { p.act(func(r *proxy.Relay) error { return r.DropPaused(id) }) }
 }
 
-func (p *interceptPanel) decide(err error) {
-	if err != nil {
+// act applies a decision to a paused request on the running relay.
+func (p *interceptPanel) act(f func(r *proxy.Relay) error) {
+	r := p.relay()
+	if r == nil {
+		p.status.SetText("The relay is not running: nothing is paused any more.")
+	} else if err := f(r); err != nil {
 		p.status.SetText("Too late: " + err.Error())
+	}
+	p.refresh()
+}
+
+// reapply installs the rule again on a relay that was (re)started, or says
+// that intercept is off when there is no relay.
+func (p *interceptPanel) reapply() {
+	switch {
+	case !p.on.Checked:
+	case p.relay() == nil:
+		p.status.SetText("The relay is stopped; the rule goes back on when it starts.")
+	default:
+		p.apply()
 	}
 	p.refresh()
 }
@@ -171,7 +197,7 @@ func (p *interceptPanel) edit(pd proxy.Paused) {
 				return
 			}
 			req.AutoLength = true
-			p.decide(p.relay().Resume(pd.Exchange.ID, req.Bytes()))
+			p.act(func(r *proxy.Relay) error { return r.Resume(pd.Exchange.ID, req.Bytes()) })
 		}, p.win)
 	d.Show()
 }

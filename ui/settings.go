@@ -19,8 +19,8 @@ func (in *inspector) showSettings() {
 			o.Listen, o.Upstream = l, u
 		}
 	}
-	if o.Demo {
-		o.Upstream = "" // the demo server gets a fresh port
+	if o.Demo || o.Server {
+		o.Upstream = "" // the demo or mock server gets a fresh port
 	}
 	listen := widget.NewEntry()
 	listen.SetText(o.Listen)
@@ -50,6 +50,7 @@ func (in *inspector) showSettings() {
 			}
 			in.liveOpts.Listen, in.liveOpts.Upstream = listen.Text, upstream.Text
 			in.refreshAll()
+			in.reapplyIntercept()
 			return
 		}
 		next.Listen, next.Upstream, next.Demo, next.Out = listen.Text, upstream.Text, demo.Checked, ""

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"net"
 	"time"
 )
@@ -13,4 +14,10 @@ func checkReachable(addr string) error {
 		return err
 	}
 	return c.Close()
+}
+
+// flagGiven reports whether the named flag was set on the command line.
+func flagGiven(fs *flag.FlagSet, name string) (given bool) {
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

@@ -59,8 +59,8 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 			return fail(stderr, "record: %v", err)
 		}
 		o.Mock = mo
-	} else if len(sends) > 0 || unsolicited != "" {
-		return fail(stderr, "record: --send and --unsolicited need --server")
+	} else if len(sends) > 0 || unsolicited != "" || flagGiven(fs, "upgrade") {
+		return fail(stderr, "record: --send, --upgrade and --unsolicited need --server")
 	}
 	if fs.NArg() > 0 {
 		return fail(stderr, "record: unexpected argument %q", fs.Arg(0))

@@ -16,17 +16,27 @@ import (
 func (s *Server) flipped(c *client, br *bufio.Reader) error {
 	methods := make(chan string, 1)
 	answers := make(chan error, 1)
+	done := make(chan struct{})
+	defer close(done)
+	report := func(err error) bool { // false once flipped has returned
+		select {
+		case answers <- err:
+			return true
+		case <-done:
+			return false
+		}
+	}
 	go func() {
 		for {
 			if _, err := br.Peek(1); err != nil {
-				answers <- err
+				report(err)
 				return
 			}
 			var method string
 			select {
 			case method = <-methods:
 			default:
-				answers <- fmt.Errorf("client sent %d bytes nobody asked for", br.Buffered())
+				report(fmt.Errorf("client sent %d bytes nobody asked for", br.Buffered()))
 				return
 			}
 			resp, err := http.ReadResponse(br, &http.Request{Method: method})
@@ -34,8 +44,7 @@ func (s *Server) flipped(c *client, br *bufio.Reader) error {
 				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
-			answers <- err
-			if err != nil {
+			if !report(err) || err != nil {
 				return
 			}
 		}

@@ -138,8 +138,9 @@ var ErrNoClient = errors.New("no such flipped client")
 func (s *Server) Send(id int, req []byte) error {
 	s.mu.Lock()
 	c := s.clients[id]
+	flipped := c != nil && c.info.Flipped
 	s.mu.Unlock()
-	if c == nil || !c.info.Flipped {
+	if !flipped {
 		return ErrNoClient
 	}
 	select {

@@ -75,3 +75,31 @@ func TestDefaultUnsolicitedFraming(t *testing.T) {
 		t.Fatalf("Content-Length %d, body %q", resp.ContentLength, b)
 	}
 }
+
+// TestSendToAFlippedClient sends a queued request over a flipped socket
+// while the server is still flipping it (a race the detector would see).
+func TestSendToAFlippedClient(t *testing.T) {
+	s, err := Start("127.0.0.1:0", Options{Mode: Accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "POST /reverse HTTP/1.1\r\nUpgrade: PTTH/1.0\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n")
+	for s.Send(1, []byte("GET /queued HTTP/1.1\r\n\r\n")) != nil {
+		time.Sleep(time.Millisecond)
+	}
+	br := bufio.NewReader(c)
+	if resp, err := http.ReadResponse(br, nil); err != nil || resp.StatusCode != 101 {
+		t.Fatalf("no 101: %v", err)
+	}
+	req, err := http.ReadRequest(br)
+	if err != nil || req.URL.Path != "/queued" {
+		t.Fatalf("flipped client got %v, %v", req, err)
+	}
+}

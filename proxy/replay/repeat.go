@@ -106,7 +106,12 @@ func RepeatForward(ctx context.Context, f *Forwarder, req []byte, replayOf strin
 	start := time.Now()
 	for i := 0; i < n && ctx.Err() == nil; i++ {
 		st.Sent++
-		if _, err := f.Send(ctx, req, replayOf); err != nil {
+		// Each replay gets its own context, cancelled once it answered: a
+		// replayed upgrade would otherwise keep its socket open until ctx ends.
+		one, cancel := context.WithCancel(ctx)
+		_, err := f.Send(one, req, replayOf)
+		cancel()
+		if err != nil {
 			st.fail(err)
 			continue
 		}

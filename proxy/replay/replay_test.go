@@ -13,6 +13,7 @@ import (
 	"ptth-inspector/proxy"
 	"ptth-inspector/proxy/demo"
 	"ptth-inspector/proxy/dissect"
+	"ptth-inspector/proxy/mock"
 	"ptth-inspector/session"
 	"ptth-inspector/session/store"
 )
@@ -161,5 +162,27 @@ func TestRepeatReverseThroughTheRelay(t *testing.T) {
 	r.Close()
 	if n := <-leaked; n != 0 {
 		t.Fatalf("the upstream received %d bytes of answers to injected requests", n)
+	}
+}
+
+// TestRepeatForwardOfAnUpgradeClosesEachConnection repeats a replayed
+// upgrade: each flipped connection is closed once it answered, not kept
+// until the caller's context ends.
+func TestRepeatForwardOfAnUpgradeClosesEachConnection(t *testing.T) {
+	srv, err := mock.Start("127.0.0.1:0", mock.Options{Mode: mock.Accept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	st := store.New(nil)
+	f := &Forwarder{Rec: st, Book: dissect.NewCometBook(st), Upstream: srv.Addr()}
+	req := "POST /reverse HTTP/1.1\r\nUpgrade: PTTH/1.0\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n"
+	if stats := RepeatForward(context.Background(), f, []byte(req), "", 20); stats.Answered != 20 {
+		t.Fatalf("repeat: %s", stats)
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(srv.Clients()) > 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d upstream connections still open after the repeat", len(srv.Clients()))
+		}
 	}
 }
