@@ -117,6 +117,8 @@ func TestRecordRejectsBadFlags(t *testing.T) {
 		{"--upstream", "127.0.0.1:1", "--out", filepath.Join(t.TempDir(), "c.ptthcap")}, // unreachable
 		{"--upstream", "127.0.0.1:1"},                                                   // no out
 		{"--bogus"},
+		{"--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:1", "--upgrade", "refuse", "--out", "x"}, // --upgrade needs --server
+		{"--server", "--upgrade", "sometimes", "--out", "x"},                                          // bad mode
 	} {
 		var stderr bytes.Buffer
 		if code := record(args, &stderr, make(chan struct{}), nil); code == 0 {
