@@ -16,21 +16,7 @@ import (
 // upgrade; it returns both raw ends with buffered readers.
 func flippedPair(t *testing.T) (r *Relay, st *store.Store, client, up net.Conn, cr, ur *bufio.Reader) {
 	t.Helper()
-	ln := listen(t)
-	r, st = startRelay(t, ln.Addr().String())
-	client, err := net.Dial("tcp", r.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	up, err = ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { up.Close() })
-	client.SetDeadline(time.Now().Add(10 * time.Second))
-	up.SetDeadline(time.Now().Add(10 * time.Second))
-	cr, ur = bufio.NewReader(client), bufio.NewReader(up)
+	r, st, client, up, cr, ur = relayPair(t)
 	io.WriteString(client, strings.ReplaceAll(offer, "\n", "\r\n"))
 	expectHead(t, ur, "POST /q")
 	io.WriteString(up, strings.ReplaceAll(accept, "\n", "\r\n"))
@@ -144,20 +130,7 @@ func TestReplaySeedRequestIntoSeedClient(t *testing.T) {
 	cut := strings.Index(string(fromUp), "\r\n\r\n") + 4
 	accept101, reversedGet := fromUp[:cut], fromUp[cut:]
 
-	ln := listen(t)
-	r, st := startRelay(t, ln.Addr().String())
-	client, err := net.Dial("tcp", r.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	up, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer up.Close()
-	client.SetDeadline(time.Now().Add(10 * time.Second))
-	up.SetDeadline(time.Now().Add(10 * time.Second))
+	r, st, client, up, _, _ := relayPair(t)
 	client.Write(upgradeReq)
 	io.ReadFull(up, make([]byte, len(upgradeReq)))
 	up.Write(accept101) // the upstream flips but asks nothing itself

@@ -34,22 +34,8 @@ func nothingArrives(t *testing.T, c net.Conn, br *bufio.Reader) {
 }
 
 func TestInterceptPausesEditsDropsAndTimesOut(t *testing.T) {
-	ln := listen(t)
-	r, st := startRelay(t, ln.Addr().String())
+	r, st, client, up, cr, ur := relayPair(t)
 	r.SetIntercept(func(e *session.Exchange) bool { return strings.HasPrefix(e.Request.Target, "/hold") }, time.Minute, nil)
-	client, err := net.Dial("tcp", r.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	up, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer up.Close()
-	client.SetDeadline(time.Now().Add(10 * time.Second))
-	up.SetDeadline(time.Now().Add(10 * time.Second))
-	cr, ur := bufio.NewReader(client), bufio.NewReader(up)
 
 	// A matching request, sent in two pieces, is held whole, then edited.
 	io.WriteString(client, "GET /hold/1 HTTP/1.1\r\nHo")

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"io"
 	"net"
@@ -139,4 +140,25 @@ func dialAndRead(t testing.TB, addr, req string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// relayPair connects a client and an upstream through a fresh relay and
+// returns both raw ends with buffered readers (10 s deadlines).
+func relayPair(t *testing.T) (r *Relay, st *store.Store, client, up net.Conn, cr, ur *bufio.Reader) {
+	t.Helper()
+	ln := listen(t)
+	r, st = startRelay(t, ln.Addr().String())
+	client, err := net.Dial("tcp", r.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	up, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { up.Close() })
+	client.SetDeadline(time.Now().Add(10 * time.Second))
+	up.SetDeadline(time.Now().Add(10 * time.Second))
+	return r, st, client, up, bufio.NewReader(client), bufio.NewReader(up)
 }

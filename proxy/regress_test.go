@@ -14,26 +14,6 @@ import (
 // Regression tests from a review of the relay: bytes must never be held
 // back by intercept or the COMET queue when no breakpoint or poll is theirs.
 
-// relayPair connects a client and an upstream through a fresh relay.
-func relayPair(t *testing.T) (r *Relay, client, up net.Conn, cr, ur *bufio.Reader) {
-	t.Helper()
-	ln := listen(t)
-	r, _ = startRelay(t, ln.Addr().String())
-	client, err := net.Dial("tcp", r.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	up, err = ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { up.Close() })
-	client.SetDeadline(time.Now().Add(5 * time.Second))
-	up.SetDeadline(time.Now().Add(5 * time.Second))
-	return r, client, up, bufio.NewReader(client), bufio.NewReader(up)
-}
-
 func never(*session.Exchange) bool { return false }
 
 func readExactly(t *testing.T, br *bufio.Reader, want string) {
@@ -45,7 +25,7 @@ func readExactly(t *testing.T, br *bufio.Reader, want string) {
 }
 
 func TestInterceptDoesNotHoldTunnelledBytes(t *testing.T) {
-	r, client, up, cr, ur := relayPair(t)
+	r, _, client, up, cr, ur := relayPair(t)
 	r.SetIntercept(never, time.Minute, nil)
 	io.WriteString(client, "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
 	expectHead(t, ur, "GET /ws")
@@ -56,14 +36,14 @@ func TestInterceptDoesNotHoldTunnelledBytes(t *testing.T) {
 }
 
 func TestInterceptDoesNotHoldUnparsableBytes(t *testing.T) {
-	r, client, _, _, ur := relayPair(t)
+	r, _, client, _, _, ur := relayPair(t)
 	r.SetIntercept(never, time.Minute, nil)
 	io.WriteString(client, "\x00\x01 not http\r\n\r\n")
 	readExactly(t, ur, "\x00\x01 not http\r\n\r\n")
 }
 
 func TestInterceptForwardsRequestsPipelinedBehindAnOffer(t *testing.T) {
-	r, client, up, cr, ur := relayPair(t)
+	r, _, client, up, cr, ur := relayPair(t)
 	r.SetIntercept(never, time.Minute, nil)
 	io.WriteString(client, strings.ReplaceAll(offer, "\n", "\r\n")+"GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
 	expectHead(t, ur, "POST /q")
@@ -73,7 +53,7 @@ func TestInterceptForwardsRequestsPipelinedBehindAnOffer(t *testing.T) {
 }
 
 func TestInterceptForwardsHeldBytesAtEOF(t *testing.T) {
-	r, client, _, _, ur := relayPair(t)
+	r, _, client, _, _, ur := relayPair(t)
 	r.SetIntercept(never, time.Minute, nil)
 	io.WriteString(client, "GET /x HTTP/1.1\r\nHost")
 	client.(*net.TCPConn).CloseWrite()
@@ -86,7 +66,7 @@ func TestInterceptForwardsHeldBytesAtEOF(t *testing.T) {
 var queued = &session.Message{Method: "GET", Target: "/status", Proto: "PTTH/1.0", Raw: []byte("GET /status PTTH/1.0\r\n\r\n"), HeadLen: 24}
 
 func TestQueuedCometEventSurvivesPollsItCannotAnswer(t *testing.T) {
-	r, client, up, cr, ur := relayPair(t)
+	r, _, client, up, cr, ur := relayPair(t)
 	msgID, err := r.QueueComet("127.0.0.1", queued, "")
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +88,7 @@ func TestQueuedCometEventSurvivesPollsItCannotAnswer(t *testing.T) {
 }
 
 func TestQueuedCometEventLeavesOrdinaryPostsAlone(t *testing.T) {
-	r, client, up, cr, ur := relayPair(t)
+	r, _, client, up, cr, ur := relayPair(t)
 	if _, err := r.QueueComet("127.0.0.1", queued, ""); err != nil {
 		t.Fatal(err)
 	}
