@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/proxy/cli"
 	"ptth-inspector/proxy/engine"
 	"ptth-inspector/session"
 	ptheme "ptth-inspector/theme"
@@ -127,4 +128,19 @@ func TestSessionGoneWithoutACaptureIsAnErrorNotAPanic(t *testing.T) {
 	e := h.in.openEditor(nil)
 	defer e.win.Close()
 	e.sent(engine.Reverse, "s1", "", engine.ErrSessionGone)
+}
+
+func TestDemoOnABusyDefaultPortTakesAFreeOne(t *testing.T) {
+	ln, err := net.Listen("tcp", cli.DefaultListen)
+	if err != nil {
+		t.Skipf("cannot hold the default port for the test: %v", err)
+	}
+	defer ln.Close()
+	o := liveOptions(cli.WindowOptions{Listen: cli.DefaultListen, Demo: true})
+	if o.Listen != "127.0.0.1:0" {
+		t.Fatalf("demo kept the busy default port: %q", o.Listen)
+	}
+	if o := liveOptions(cli.WindowOptions{Listen: cli.DefaultListen}); o.Listen != cli.DefaultListen {
+		t.Fatalf("a relay without demo moved off the address asked for: %q", o.Listen)
+	}
 }

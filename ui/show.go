@@ -3,6 +3,9 @@
 package ui
 
 import (
+	"log/slog"
+	"net"
+
 	"fyne.io/fyne/v2"
 
 	"ptth-inspector/assets"
@@ -49,7 +52,25 @@ func build(a fyne.App, w fyne.Window, opts cli.WindowOptions, th *ptheme.Theme) 
 	return in
 }
 
-// liveOptions turns the window flags into engine options.
+// liveOptions turns the window flags into engine options. A demo on the
+// default address takes any free loopback port when that one is busy, so
+// `make run` shows traffic on any machine; an address given on purpose is
+// kept, and a busy one is reported in the window.
 func liveOptions(o cli.WindowOptions) engine.Options {
-	return engine.Options{Listen: o.Listen, Upstream: o.Upstream, Demo: o.Demo, DemoLoad: o.DemoLoad, Server: o.Server}
+	eo := engine.Options{Listen: o.Listen, Upstream: o.Upstream, Demo: o.Demo, DemoLoad: o.DemoLoad, Server: o.Server}
+	if o.Demo && o.Listen == cli.DefaultListen && !portFree(o.Listen) {
+		slog.Warn("default port busy: the demo relay listens on a free port instead", "busy", o.Listen)
+		eo.Listen = "127.0.0.1:0"
+	}
+	return eo
+}
+
+// portFree reports whether addr can be listened on right now.
+func portFree(addr string) bool {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
 }
