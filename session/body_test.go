@@ -51,3 +51,10 @@ func TestHeaderAndNames(t *testing.T) {
 		t.Fatalf("names %v", names)
 	}
 }
+
+func TestWarningsLeaveOutInformationalHints(t *testing.T) {
+	hs := []Hint{{Code: HintContentLengthOn101}, {Code: HintPaused}, {Code: HintAnswered}, {Code: HintUnparsed}}
+	if n := Warnings(hs); n != 2 {
+		t.Fatalf("Warnings = %d, want 2 (breakpoint and answered-by-inspector are information)", n)
+	}
+}

@@ -116,6 +116,21 @@ const (
 	HintAnswered            = "answered-by-inspector" // the inspector answered; the upstream never saw it
 )
 
+// Informational reports whether a hint records something the inspector did
+// (a breakpoint, an answer of its own) rather than a conformance problem.
+func (h Hint) Informational() bool { return h.Code == HintPaused || h.Code == HintAnswered }
+
+// Warnings counts the hints that are conformance problems.
+func Warnings(hs []Hint) int {
+	n := 0
+	for _, h := range hs {
+		if !h.Informational() {
+			n++
+		}
+	}
+	return n
+}
+
 // Flip records where a session's roles flipped.
 type Flip struct {
 	At       time.Time // when the 101's last byte crossed the relay

@@ -67,7 +67,7 @@ func (d *detail) show(e *session.Exchange) {
 	d.hints.show(e, d.in.model.SessionOf(e))
 	d.raw.show(e)
 	d.tabs.Items[3].Text = "Hints"
-	if n := len(e.Hints); n > 0 {
+	if n := session.Warnings(e.Hints); n > 0 {
 		d.tabs.Items[3].Text = "Hints ⚠"
 	}
 	d.tabs.Refresh()

@@ -130,7 +130,7 @@ func (s *sessionList) fill(id widget.ListItemID, r *sessionRow) {
 	r.client.SetText(client)
 	text, c := stateBadge(sess.State)
 	r.state.set(text, c)
-	if n := len(sess.Hints) + info.HintRows; n > 0 {
+	if n := session.Warnings(sess.Hints) + info.HintRows; n > 0 {
 		r.hints.set(fmt.Sprintf("⚠ %d", n), ptheme.ColorNameHint)
 	} else {
 		r.hints.set("", "")

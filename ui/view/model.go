@@ -36,8 +36,8 @@ type SessionInfo struct {
 // Exchanges returns how many exchanges the session has.
 func (s *SessionInfo) Exchanges() int { return len(s.Rows) }
 
-// Hinted reports whether the session or any of its exchanges has hints.
-func (s *SessionInfo) Hinted() bool { return len(s.S.Hints) > 0 || s.HintRows > 0 }
+// Hinted reports whether the session or any of its exchanges has warnings.
+func (s *SessionInfo) Hinted() bool { return session.Warnings(s.S.Hints) > 0 || s.HintRows > 0 }
 
 // Model indexes exchanges for display. Rows are numbered by store index.
 type Model struct {
@@ -158,7 +158,7 @@ func (m *Model) addRow(e *session.Exchange) {
 		tail = tailAll
 	}
 	m.widen(info, e)
-	if len(e.Hints) > 0 {
+	if session.Warnings(e.Hints) > 0 {
 		info.HintRows++
 	}
 	if e.Transport == session.COMET {
@@ -186,8 +186,8 @@ func (m *Model) replaceRow(r int32, e *session.Exchange) {
 	si := m.rowSess[r]
 	info := m.sessions[si]
 	m.widen(info, e)
-	if (len(old.Hints) > 0) != (len(e.Hints) > 0) {
-		if len(e.Hints) > 0 {
+	if (session.Warnings(old.Hints) > 0) != (session.Warnings(e.Hints) > 0) {
+		if session.Warnings(e.Hints) > 0 {
 			info.HintRows++
 		} else {
 			info.HintRows--
