@@ -29,6 +29,8 @@ type interceptPanel struct {
 	list    *widget.List
 	paused  []proxy.Paused
 	dirty   atomic.Bool
+	stop    chan struct{} // ends the countdown ticker when the window closes
+	shown   atomic.Int32  // len(paused), for the ticker's goroutine
 }
 
 // showIntercept opens (or raises) the Intercept window.
@@ -54,7 +56,10 @@ func (in *inspector) showIntercept() *interceptPanel {
 	top := container.NewVBox(form, p.on, p.status, widget.NewSeparator(), widget.NewLabel("Paused requests (oldest first):"))
 	p.win.SetContent(container.NewBorder(top, nil, nil, nil, p.list))
 	p.win.Resize(fyne.NewSize(760, 460))
+	p.stop = make(chan struct{})
+	go p.countdown()
 	p.win.SetOnClosed(func() {
+		close(p.stop)
 		// No window, no way to release what pauses: intercept goes off.
 		if r := p.relay(); r != nil {
 			r.SetIntercept(nil, 0, nil)
@@ -109,6 +114,23 @@ func (p *interceptPanel) relay() *proxy.Relay {
 	return p.in.be.Relay()
 }
 
+// countdown refreshes the paused list once a second while it shows
+// anything, so each row's "forwarded unchanged in Ns" counts down.
+func (p *interceptPanel) countdown() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			if p.shown.Load() > 0 {
+				p.changed()
+			}
+		}
+	}
+}
+
 // changed is called by the relay from its goroutines: it only marks the
 // list dirty and queues one refresh at a time.
 func (p *interceptPanel) changed() {
@@ -126,6 +148,7 @@ func (p *interceptPanel) refresh() {
 	if r := p.relay(); r != nil {
 		p.paused = r.PausedRequests()
 	}
+	p.shown.Store(int32(len(p.paused)))
 	p.list.Refresh()
 }
 
