@@ -50,28 +50,42 @@ func RunClient(ctx context.Context, addr string, opts ClientOptions) error {
 	}
 	lg = lg.With("component", "demo-client", "session", opts.SessionID)
 	a := newAnswerer(opts.Body)
+	return keepConnected(ctx, opts.Reconnect, lg, func() error { return clientSession(ctx, addr, opts, a, lg) })
+}
+
+// keepConnected runs session again each time it ends, pausing reconnect
+// (see reconnectPause) in between, until ctx is done; it returns ctx.Err().
+func keepConnected(ctx context.Context, reconnect time.Duration, lg *slog.Logger, session func() error) error {
 	for {
-		err := clientSession(ctx, addr, opts, a, lg)
+		err := session()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		lg.Debug("session ended", "err", err)
-		if !sleepCtx(ctx, reconnectPause(opts.Reconnect)) {
+		if !sleepCtx(ctx, reconnectPause(reconnect)) {
 			return ctx.Err()
 		}
 	}
 }
 
+// dialSession dials addr for one session: the connection closes when ctx
+// is done; release stops that and closes it.
+func dialSession(ctx context.Context, addr string) (conn net.Conn, br *bufio.Reader, release func(), err error) {
+	conn, err = dialCtx(ctx, addr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	return conn, bufio.NewReader(conn), func() { stop(); conn.Close() }, nil
+}
+
 // clientSession runs one connection: upgrade, then answer reversed requests.
 func clientSession(ctx context.Context, addr string, opts ClientOptions, a *answerer, lg *slog.Logger) error {
-	conn, err := dialCtx(ctx, addr)
+	conn, br, release, err := dialSession(ctx, addr)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	br := bufio.NewReader(conn)
+	defer release()
 	upgrade := RequestBytes(http.MethodPost, opts.Path, [][2]string{
 		{"Host", addr},
 		{"Upgrade", "PTTH/1.0"},

@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -53,28 +52,16 @@ func RunCometClient(ctx context.Context, addr string, opts CometOptions) error {
 	}
 	lg = lg.With("component", "demo-comet-client", "client", opts.ClientID)
 	a := newAnswerer(opts.Body)
-	for {
-		err := cometSession(ctx, addr, opts, a, lg)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		lg.Debug("session ended", "err", err)
-		if !sleepCtx(ctx, reconnectPause(opts.Reconnect)) {
-			return ctx.Err()
-		}
-	}
+	return keepConnected(ctx, opts.Reconnect, lg, func() error { return cometSession(ctx, addr, opts, a, lg) })
 }
 
 // cometSession polls and replies on one connection until it fails or closes.
 func cometSession(ctx context.Context, addr string, opts CometOptions, a *answerer, lg *slog.Logger) error {
-	conn, err := dialCtx(ctx, addr)
+	conn, br, release, err := dialSession(ctx, addr)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	br := bufio.NewReader(conn)
+	defer release()
 	base := [][2]string{{"Host", addr}, {"Accept-Encoding", "identity"}, {CometClientHeader, opts.ClientID}}
 	var queue []Event
 	for {
