@@ -29,13 +29,8 @@ const (
 // names and short values, methods, protocols, reasons): one copy is kept, so
 // a million exchanges do not hold a million copies of "Content-Length".
 func (d *dec) istr() string {
-	n := d.count(1)
-	if n == 0 {
-		return ""
-	}
-	b := d.b[d.i : d.i+n]
-	d.i += n
-	if d.intern == nil || n > maxInternedLen {
+	b := d.field()
+	if d.intern == nil || len(b) == 0 || len(b) > maxInternedLen {
 		return string(b)
 	}
 	if s, ok := d.intern[string(b)]; ok {
@@ -102,15 +97,15 @@ func (d *dec) count(min int) int {
 	return int(v)
 }
 
-func (d *dec) str() string {
+// field reads a length-prefixed byte string, still inside the record.
+func (d *dec) field() []byte {
 	n := d.count(1)
-	if n == 0 {
-		return ""
-	}
-	s := string(d.b[d.i : d.i+n])
+	b := d.b[d.i : d.i+n]
 	d.i += n
-	return s
+	return b
 }
+
+func (d *dec) str() string { return string(d.field()) }
 
 func (d *dec) time() time.Time {
 	if len(d.b)-d.i < 8 {
