@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -99,11 +98,7 @@ func (r *Relay) LiveFlipped(host string) []string {
 	}
 	var cs []cand
 	for id, lc := range r.live {
-		addr := lc.client.RemoteAddr().String()
-		if i := strings.LastIndexByte(addr, ':'); i >= 0 {
-			addr = addr[:i]
-		}
-		if (host == "" || addr == host) && lc.d.Flipped() {
+		if (host == "" || lc.host() == host) && lc.d.Flipped() {
 			cs = append(cs, cand{id, lc.started})
 		}
 	}

@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/google/uuid"
@@ -144,9 +145,10 @@ func (b *CometBook) markCarrier(c *Conn, carrier *session.Exchange, carried []st
 }
 
 // ClientHost returns the host part of a client address: COMET polls from
-// the same host pair across connections.
+// the same host pair across connections, and reconnecting clients are
+// recognised by it.
 func ClientHost(addr string) string {
-	if i := bytes.LastIndexByte([]byte(addr), ':'); i >= 0 {
+	if i := strings.LastIndexByte(addr, ':'); i >= 0 {
 		return addr[:i]
 	}
 	return addr

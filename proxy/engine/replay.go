@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"ptth-inspector/proxy"
@@ -118,11 +117,7 @@ func (e *Engine) Alternatives(sessionID string) []string {
 	if r == nil || s == nil {
 		return nil
 	}
-	host := s.Client
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
-	return r.LiveFlipped(host)
+	return r.LiveFlipped(dissect.ClientHost(s.Client))
 }
 
 func (e *Engine) forwarder() *replay.Forwarder {
