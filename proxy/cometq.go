@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"ptth-inspector/proxy/comet"
-	"ptth-inspector/proxy/dissect"
 	"ptth-inspector/session"
 )
 
@@ -140,4 +139,4 @@ func (lc *liveConn) answerComet(side session.Side, ex *session.Exchange) bool {
 	return true
 }
 
-func (lc *liveConn) host() string { return dissect.ClientHost(lc.client.RemoteAddr().String()) }
+func (lc *liveConn) host() string { return lc.clientHost }

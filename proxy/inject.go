@@ -19,6 +19,7 @@ var ErrSessionGone = errors.New("the session's connection is closed")
 type liveConn struct {
 	r          *Relay
 	client, up net.Conn
+	clientHost string // the client's address without its port, worked out once
 	d          *dissect.Conn
 	started    time.Time
 	clientMu   sync.Mutex // serialises writes to the client

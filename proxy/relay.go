@@ -161,7 +161,8 @@ func (r *Relay) serve(client net.Conn) {
 	}
 	defer r.track(up, false)
 	defer up.Close()
-	lc := &liveConn{r: r, client: client, up: up, d: d, started: time.Now(), done: make(chan struct{})}
+	lc := &liveConn{r: r, client: client, up: up, d: d, started: time.Now(), done: make(chan struct{}),
+		clientHost: dissect.ClientHost(client.RemoteAddr().String())}
 	r.register(d.ID(), lc)
 	defer r.register(d.ID(), nil)
 	var wg sync.WaitGroup
