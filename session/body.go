@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // RawRef locates a message's wire bytes in a capture file that is not held
@@ -79,4 +80,37 @@ func Dechunk(b []byte) ([]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// HexLine formats up to 16 bytes found at offset off as one line of
+// hexdump -C: offset, hex bytes in two groups of eight, printable ASCII.
+func HexLine(row []byte, off int) string {
+	const digits = "0123456789abcdef"
+	var sb strings.Builder
+	sb.Grow(80)
+	for shift := 28; shift >= 0; shift -= 4 {
+		sb.WriteByte(digits[(off>>shift)&15])
+	}
+	sb.WriteString("  ")
+	for j := 0; j < 16; j++ {
+		if j == 8 {
+			sb.WriteByte(' ')
+		}
+		if j < len(row) {
+			sb.WriteByte(digits[row[j]>>4])
+			sb.WriteByte(digits[row[j]&15])
+			sb.WriteByte(' ')
+		} else {
+			sb.WriteString("   ")
+		}
+	}
+	sb.WriteString(" |")
+	for _, c := range row {
+		if c < 0x20 || c > 0x7e {
+			c = '.'
+		}
+		sb.WriteByte(c)
+	}
+	sb.WriteByte('|')
+	return sb.String()
 }

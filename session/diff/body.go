@@ -203,31 +203,13 @@ func firstDiff(a, b []byte) int {
 	return n
 }
 
-// hexDump renders b as lines of 16 bytes: offset, hex bytes and printable
-// ASCII, in the style of hexdump -C.
+// hexDump renders b as lines of 16 bytes in the style of hexdump -C
+// (session.HexLine, as the window's hex view shows them).
 func hexDump(b []byte) string {
 	var s strings.Builder
 	for off := 0; off < len(b); off += 16 {
-		row := b[off:min(off+16, len(b))]
-		fmt.Fprintf(&s, "%08x ", off)
-		for i := 0; i < 16; i++ {
-			if i == 8 {
-				s.WriteByte(' ')
-			}
-			if i < len(row) {
-				fmt.Fprintf(&s, " %02x", row[i])
-			} else {
-				s.WriteString("   ")
-			}
-		}
-		s.WriteString("  |")
-		for _, c := range row {
-			if c < 0x20 || c > 0x7e {
-				c = '.'
-			}
-			s.WriteByte(c)
-		}
-		s.WriteString("|\n")
+		s.WriteString(session.HexLine(b[off:min(off+16, len(b))], off))
+		s.WriteByte('\n')
 	}
 	return s.String()
 }

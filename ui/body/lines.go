@@ -2,7 +2,6 @@ package body
 
 import (
 	"bytes"
-	"strings"
 	"unicode/utf8"
 
 	"ptth-inspector/session"
@@ -92,36 +91,7 @@ func (h HexLines) Len() int { return (len(h) + 15) / 16 }
 
 // Line returns the dump of bytes 16*i to 16*i+15.
 func (h HexLines) Line(i int) string {
-	const digits = "0123456789abcdef"
-	row := h[i*16 : min(i*16+16, len(h))]
-	var sb strings.Builder
-	sb.Grow(80)
-	off := i * 16
-	for shift := 28; shift >= 0; shift -= 4 {
-		sb.WriteByte(digits[(off>>shift)&15])
-	}
-	sb.WriteString("  ")
-	for j := 0; j < 16; j++ {
-		if j == 8 {
-			sb.WriteByte(' ')
-		}
-		if j < len(row) {
-			sb.WriteByte(digits[row[j]>>4])
-			sb.WriteByte(digits[row[j]&15])
-			sb.WriteByte(' ')
-		} else {
-			sb.WriteString("   ")
-		}
-	}
-	sb.WriteString(" |")
-	for _, c := range row {
-		if c < 0x20 || c > 0x7e {
-			c = '.'
-		}
-		sb.WriteByte(c)
-	}
-	sb.WriteByte('|')
-	return sb.String()
+	return session.HexLine(h[i*16:min(i*16+16, len(h))], i*16)
 }
 
 // Raw line ends as the Raw tab prints them. Escape writes a backslash as
