@@ -11,28 +11,22 @@ import (
 func EncodeEvent(e Event) []byte { return appendEvent(nil, e) }
 
 // EncodeEvents returns es as a JSON array of event objects.
-func EncodeEvents(es []Event) []byte {
-	b := []byte{'['}
-	for i, e := range es {
-		if i > 0 {
-			b = append(b, ", "...)
-		}
-		b = appendEvent(b, e)
-	}
-	return append(b, ']')
-}
+func EncodeEvents(es []Event) []byte { return encodeArray(es, appendEvent) }
 
 // EncodeReply returns r as a JSON object with keys message-id, http-version, status, reason, headers, body.
 func EncodeReply(r Reply) []byte { return appendReply(nil, r) }
 
 // EncodeReplies returns rs as a JSON array of reply objects.
-func EncodeReplies(rs []Reply) []byte {
+func EncodeReplies(rs []Reply) []byte { return encodeArray(rs, appendReply) }
+
+// encodeArray writes items as a JSON array, each with appendOne.
+func encodeArray[T any](items []T, appendOne func([]byte, T) []byte) []byte {
 	b := []byte{'['}
-	for i, r := range rs {
+	for i, it := range items {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = appendReply(b, r)
+		b = appendOne(b, it)
 	}
 	return append(b, ']')
 }
