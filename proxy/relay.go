@@ -4,7 +4,6 @@
 package proxy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -85,15 +84,6 @@ func (r *Relay) Close() error {
 	r.mu.Unlock()
 	r.wg.Wait()
 	return err
-}
-
-// Run starts the relay and serves until ctx is done.
-func (r *Relay) Run(ctx context.Context) error {
-	if err := r.Start(); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	return r.Close()
 }
 
 func warnIfNotLoopback(a net.Addr) {

@@ -37,22 +37,6 @@ func (b *CometBook) MarkInjected(host, messageID, replayOf string) {
 	b.mu.Unlock()
 }
 
-// Injected reports whether messageID for host is an event the inspector
-// queued itself and still waits for its reply.
-func (b *CometBook) Injected(host, messageID string) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	_, ok := b.injected[cometKey{host, messageID}]
-	return ok
-}
-
-// Pending returns how many events wait for their reply.
-func (b *CometBook) Pending() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.open)
-}
-
 // looksJSON is a cheap test run before the decoder.
 func looksJSON(body []byte) bool {
 	body = bytes.TrimLeft(body, " \t\r\n")

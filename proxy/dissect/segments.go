@@ -138,9 +138,6 @@ func (c *Conn) Annotate(exchangeID string, h session.Hint) {
 	}
 }
 
-// Client returns the client address of the session.
-func (c *Conn) Client() string { return c.sess.Client }
-
 // Answer records a response the relay itself writes to the client for
 // request exchangeID, which it kept from the upstream and which must be the
 // only request waiting. It must be called, and the bytes written, while
