@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -21,7 +22,9 @@ import (
 // from client to server, through a bare io.Copy relay (the limit of any relay
 // on this machine), through our relay dissecting into memory only, and
 // through our relay with capture on. It reports relay/bare and relay/direct
-// throughput ratios (capture on), nocapture/bare, and RAM per exchange.
+// throughput ratios (capture on), nocapture/bare, and RAM per exchange; for
+// 1 MiB bodies also the rate the capture file was written at and the rate
+// the disk under it takes a plain sequential write.
 func BenchmarkRelay(b *testing.B) {
 	for _, tc := range []struct {
 		name  string
@@ -32,7 +35,8 @@ func BenchmarkRelay(b *testing.B) {
 			server := newPTTHServer(b, (b.N+tc.conns-1)/tc.conns, tc.conns)
 			bare := bareRelay(b, server.addr(), false)
 			userCopy := bareRelay(b, server.addr(), true)
-			w, err := capture.Create(filepath.Join(b.TempDir(), "bench.ptthcap"))
+			dir := benchDir(b)
+			w, err := capture.Create(filepath.Join(dir, "bench.ptthcap"))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -74,8 +78,50 @@ func BenchmarkRelay(b *testing.B) {
 			if n := st.Stats().Exchanges; n > 0 {
 				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heapB/exchange")
 			}
+			if tc.body >= 1<<20 {
+				// Every relayed byte goes to the capture file: compare the
+				// rate it was written at with what the disk takes.
+				w.Flush()
+				if fi, err := os.Stat(w.Path()); err == nil {
+					b.ReportMetric(float64(fi.Size())/viaOurs.Seconds()/1e6, "captureMB/s")
+					b.ReportMetric(diskRate(b, dir, fi.Size())/1e6, "diskMB/s")
+				}
+			}
 		})
 	}
+}
+
+// benchDir is where the capture is written: $PTTH_BENCH_DIR (e.g. /dev/shm,
+// to leave the disk out) or a temporary directory.
+func benchDir(b *testing.B) string {
+	if d := os.Getenv("PTTH_BENCH_DIR"); d != "" {
+		d, err := os.MkdirTemp(d, "ptth-bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { os.RemoveAll(d) })
+		return d
+	}
+	return b.TempDir()
+}
+
+// diskRate writes n bytes to a new file in dir, 1 MiB at a time, and
+// returns bytes per second: what any capture in dir could be written at.
+func diskRate(b *testing.B, dir string, n int64) float64 {
+	f, err := os.CreateTemp(dir, "rate")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	buf := bytes.Repeat([]byte("x"), 1<<20)
+	start := time.Now()
+	for done := int64(0); done < n; done += int64(len(buf)) {
+		if _, err := f.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return float64(n) / time.Since(start).Seconds()
 }
 
 // ptthServer accepts PTTH clients, flips, and sends n GETs back to back on

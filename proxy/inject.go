@@ -21,6 +21,7 @@ type liveConn struct {
 	client, up net.Conn
 	clientHost string // the client's address without its port, worked out once
 	d          *dissect.Conn
+	feed       *feeder // runs d beside the copy
 	started    time.Time
 	clientMu   sync.Mutex // serialises writes to the client
 	done       chan struct{}
@@ -68,6 +69,7 @@ func (r *Relay) Inject(sessionID string, req []byte, replayOf string) (string, e
 			time.Sleep(2 * time.Millisecond)
 			continue
 		}
+		lc.feed.sync() // the upstream's bytes forwarded so far are dissected
 		id, err := lc.d.Inject(req, replayOf, time.Now())
 		if err == nil {
 			_, werr := lc.client.Write(req)
@@ -96,14 +98,21 @@ func (r *Relay) LiveFlipped(host string) []string {
 	type cand struct {
 		id string
 		at time.Time
+		lc *liveConn
 	}
-	var cs []cand
+	var all, cs []cand
 	for id, lc := range r.live {
-		if (host == "" || lc.host() == host) && lc.d.Flipped() {
-			cs = append(cs, cand{id, lc.started})
+		if host == "" || lc.host() == host {
+			all = append(all, cand{id, lc.started, lc})
 		}
 	}
 	r.mu.Unlock()
+	for _, c := range all {
+		c.lc.feed.sync() // a 101 already forwarded has been seen
+		if c.lc.d.Flipped() {
+			cs = append(cs, c)
+		}
+	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].at.After(cs[j].at) })
 	out := make([]string, len(cs))
 	for i, c := range cs {

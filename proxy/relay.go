@@ -151,7 +151,7 @@ func (r *Relay) serve(client net.Conn) {
 	}
 	defer r.track(up, false)
 	defer up.Close()
-	lc := &liveConn{r: r, client: client, up: up, d: d, started: time.Now(), done: make(chan struct{}),
+	lc := &liveConn{r: r, client: client, up: up, d: d, feed: newFeeder(d), started: time.Now(), done: make(chan struct{}),
 		clientHost: dissect.ClientHost(client.RemoteAddr().String())}
 	r.register(d.ID(), lc)
 	defer r.register(d.ID(), nil)
@@ -161,12 +161,13 @@ func (r *Relay) serve(client net.Conn) {
 	go func() { defer wg.Done(); lc.pipe(session.FromClient, &cause) }()
 	go func() { defer wg.Done(); lc.pipe(session.FromUpstream, &cause) }()
 	wg.Wait()
+	lc.feed.end()
 	c, _ := cause.Load().(string)
 	d.End(time.Now(), c)
 }
 
-// pipe copies one direction unchanged, feeding each chunk to the dissector
-// just before it is forwarded. EOF is passed on as a half-close; an error
+// pipe copies one direction unchanged, queueing each chunk for the
+// dissector (see feeder) just before it is forwarded. EOF is passed on as a half-close; an error
 // cuts both ways. Only answers to requests the relay injected itself are
 // held back from the upstream (see Relay.Inject).
 func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
@@ -174,23 +175,32 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 	if side == session.FromUpstream {
 		src, dst = lc.up, lc.client
 	}
-	d := lc.d
-	buf := make([]byte, 64<<10)
+	d, f := lc.d, lc.feed
+	buf := f.buffer(side)
 	var held []byte // the start of a request held until it is complete (intercept)
 	for {
-		n, err := src.Read(buf)
+		n, err := src.Read(buf[:])
 		if n > 0 {
-			// Dissect before forwarding: the peer may answer the moment it
-			// has these bytes, and its answer must not be dissected first.
 			var werr error
 			if side == session.FromUpstream {
 				lc.clientMu.Lock()
 			}
-			if held != nil || lc.holding(side) || d.Masking() {
+			cut := held != nil || lc.holding(side)
+			if !cut && d.MayMask() {
+				f.sync()
+				cut = d.Masking()
+			}
+			if cut {
+				// What is forwarded depends on the dissector: let it catch up.
+				f.sync()
 				held, werr = lc.forwardSegments(side, dst, d.FeedSegments(side, buf[:n], time.Now()), held)
 			} else {
-				d.Feed(side, buf[:n], time.Now())
+				// Queue for dissection before forwarding: the peer may
+				// answer the moment it has these bytes, and its answer
+				// must be dissected after them.
+				f.chunk(side, buf, n, time.Now())
 				_, werr = dst.Write(buf[:n])
+				buf = f.buffer(side)
 			}
 			if side == session.FromUpstream {
 				lc.clientMu.Unlock()
@@ -216,8 +226,7 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 				}
 				held = nil
 			}
-			now := time.Now()
-			d.Close(side, now)
+			f.eof(side, time.Now())
 			if errors.Is(err, io.EOF) {
 				if cw, ok := dst.(interface{ CloseWrite() error }); ok {
 					cw.CloseWrite()

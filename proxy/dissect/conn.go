@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,6 +42,7 @@ type Conn struct {
 	marked   string      // id of the last request that took a mark
 	masking  bool        // FeedSegments is collecting segments
 	dropping bool        // the client is answering an injected request
+	mayMask  atomic.Bool // an injected request may be pending (see MayMask)
 	segStart int64
 	segSide  session.Side
 	segs     []segment

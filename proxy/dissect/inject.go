@@ -44,6 +44,7 @@ func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error
 	if c.readers[up].Offset() != c.fed[up] {
 		return "", ErrNotIdle
 	}
+	c.mayMask.Store(true)
 	c.marks[up] = append(c.marks[up], replayOf)
 	c.marked = ""
 	c.rec.Chunk(c.sess.ID, up, now, req)
@@ -62,6 +63,7 @@ func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error
 func (c *Conn) MarkNext(side session.Side, replayOf string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.mayMask.Store(true)
 	c.marks[side] = append(c.marks[side], replayOf)
 }
 
@@ -115,7 +117,12 @@ func (c *Conn) Masking() bool {
 			return true
 		}
 	}
+	c.mayMask.Store(false)
 	return false
 }
+
+// MayMask is a lock-free first look at Masking: false means Masking is
+// false; true means ask Masking. The relay asks it on every chunk.
+func (c *Conn) MayMask() bool { return c.mayMask.Load() }
 
 func (c *Conn) frontInjected() bool { return len(c.pending) > 0 && c.pending[0].Injected }
