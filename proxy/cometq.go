@@ -130,6 +130,7 @@ func (lc *liveConn) answerComet(side session.Side, ex *session.Exchange) bool {
 	}
 	lc.clientMu.Lock()
 	defer lc.clientMu.Unlock()
+	lc.feed.sync() // the upstream's bytes forwarded so far are dissected
 	if err := lc.d.Answer(ex.ID, resp, note, time.Now()); err != nil {
 		undo() // other requests wait upstream: forward this one; the event stays queued
 		return false

@@ -108,7 +108,9 @@ func (r *Relay) LiveFlipped(host string) []string {
 	}
 	r.mu.Unlock()
 	for _, c := range all {
-		c.lc.feed.sync() // a 101 already forwarded has been seen
+		if !c.lc.d.Reversed() {
+			c.lc.feed.sync() // a 101 already forwarded has been seen
+		}
 		if c.lc.d.Flipped() {
 			cs = append(cs, c)
 		}

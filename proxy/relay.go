@@ -190,20 +190,32 @@ func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 				f.sync()
 				cut = d.Masking()
 			}
-			if cut {
+			queued := false
+			switch {
+			case cut:
 				// What is forwarded depends on the dissector: let it catch up.
 				f.sync()
 				held, werr = lc.forwardSegments(side, dst, d.FeedSegments(side, buf[:n], time.Now()), held)
-			} else {
+			case side == session.FromUpstream && !d.Reversed():
+				// Responses may carry COMET events, and the client may post
+				// its reply on another connection, whose dissector must
+				// find the event recorded: dissect before forwarding.
+				f.sync()
+				d.Feed(side, buf[:n], time.Now())
+				_, werr = dst.Write(buf[:n])
+			default:
 				// Queue for dissection before forwarding: the peer may
 				// answer the moment it has these bytes, and its answer
 				// must be dissected after them.
 				f.chunk(side, buf, n, time.Now())
 				_, werr = dst.Write(buf[:n])
-				buf = f.buffer(side)
+				queued = true
 			}
 			if side == session.FromUpstream {
 				lc.clientMu.Unlock()
+			}
+			if queued {
+				buf = f.buffer(side)
 			}
 			if werr != nil {
 				cause.CompareAndSwap(nil, fmt.Sprintf("write to %s failed: %v", peer(side, true), werr))

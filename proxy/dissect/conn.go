@@ -43,6 +43,7 @@ type Conn struct {
 	masking  bool        // FeedSegments is collecting segments
 	dropping bool        // the client is answering an injected request
 	mayMask  atomic.Bool // an injected request may be pending (see MayMask)
+	reversed atomic.Bool // roles flipped (see Reversed)
 	segStart int64
 	segSide  session.Side
 	segs     []segment
@@ -225,6 +226,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 		return
 	}
 	ex.Transport = session.PTTH
+	c.reversed.Store(true)
 	c.sess.State = session.StateFlipped
 	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
 	for _, p := range c.pending {

@@ -24,6 +24,10 @@ func (c *Conn) Flipped() bool {
 	return c.flipped() && !c.ended()
 }
 
+// Reversed reports without locking whether the roles have flipped: from
+// then on the upstream sends requests. Once true it stays true.
+func (c *Conn) Reversed() bool { return c.reversed.Load() }
+
 func (c *Conn) ended() bool { return !c.sess.Ended.IsZero() }
 
 // Inject records a request the relay itself writes to the client on a
