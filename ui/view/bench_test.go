@@ -22,9 +22,28 @@ type sliceSource struct {
 	exchanges []*session.Exchange
 }
 
-func (s *sliceSource) ExchangeAt(i int) *session.Exchange     { return s.exchanges[i] }
-func (s *sliceSource) Exchanges(from int) []*session.Exchange { return s.exchanges[from:] }
-func (s *sliceSource) Sessions() []*session.Session           { return s.sessions }
+func (s *sliceSource) ExchangeAt(i int) *session.Exchange { return s.exchanges[i] }
+func (s *sliceSource) Sessions() []*session.Session       { return s.sessions }
+func (s *sliceSource) Each(from, to int, _ bool, fn func(int, *session.Exchange)) {
+	for i := from; i < min(to, len(s.exchanges)); i++ {
+		fn(i, s.exchanges[i])
+	}
+}
+func (s *sliceSource) Filter(from, to int, m store.Matcher, hit func(int)) {
+	s.Each(from, to, true, func(i int, e *session.Exchange) {
+		if m.Match(e) {
+			hit(i)
+		}
+	})
+}
+func (s *sliceSource) Index(id string) int {
+	for i, e := range s.exchanges {
+		if e.ID == id {
+			return i
+		}
+	}
+	return -1
+}
 func (s *sliceSource) Session(id string) *session.Session {
 	for _, x := range s.sessions {
 		if x.ID == id {

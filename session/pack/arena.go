@@ -1,0 +1,130 @@
+// Package pack keeps exchanges compactly in memory: each is encoded into an
+// append-only arena of bytes, and strings that repeat (session ids, header
+// names, common header values, dates) are stored once in a table. A packed
+// exchange is decoded when it is needed; its strings and in-memory wire
+// bytes point into the arena, whose bytes are never written again, so a
+// decoded exchange stays valid for as long as anyone holds it.
+//
+// A million small exchanges take about 150 bytes each this way, against
+// about 1.2 KB as session structs. An Arena is not safe for concurrent use
+// while it is being written (Put); reads may run concurrently.
+package pack
+
+import (
+	"io"
+	"reflect"
+	"unsafe"
+
+	"ptth-inspector/session"
+)
+
+// Ref locates a packed exchange in its arena.
+type Ref uint64
+
+const (
+	chunkSize   = 1 << 20   // bytes per arena chunk
+	ownChunk    = 256 << 10 // records larger than this get a chunk of their own
+	maxTableLen = 64        // longer strings are never put in the table
+	maxTable    = 1 << 18   // table entries at most
+	maxSeen     = 1 << 16   // strings seen once, remembered at most
+)
+
+// Arena holds packed exchanges.
+type Arena struct {
+	chunks  [][]byte // filled chunks and the one being filled (cur)
+	cur     int      // index of the chunk new records go to; -1: none yet
+	strs    []string // the table: strings seen twice, kept once
+	strIdx  map[string]uint32
+	seen    map[string]struct{} // strings seen once, candidates for the table
+	readers []io.ReaderAt       // where RawRefs read from
+	buf     []byte              // scratch for encoding one record
+	sec     []byte              // scratch for encoding one section of a message
+	used    int64               // bytes of records packed
+}
+
+// New returns an empty arena.
+func New() *Arena {
+	return &Arena{cur: -1, strIdx: map[string]uint32{}, seen: map[string]struct{}{}}
+}
+
+// Bytes returns how many bytes the packed records and the table take.
+func (a *Arena) Bytes() int64 { return a.used }
+
+// Put packs a copy of e and returns where it is; e is not kept.
+func (a *Arena) Put(e *session.Exchange) Ref {
+	a.buf = a.appendExchange(a.buf[:0], e)
+	ref := a.store(a.buf)
+	if cap(a.buf) > ownChunk {
+		a.buf = nil
+	}
+	return ref
+}
+
+// store copies a record into the arena.
+func (a *Arena) store(rec []byte) Ref {
+	n := len(rec)
+	a.used += int64(n)
+	if n > ownChunk {
+		c := make([]byte, n)
+		copy(c, rec)
+		a.chunks = append(a.chunks, c)
+		return makeRef(len(a.chunks)-1, 0)
+	}
+	if a.cur < 0 || len(a.chunks[a.cur])+n > chunkSize {
+		a.chunks = append(a.chunks, make([]byte, 0, chunkSize))
+		a.cur = len(a.chunks) - 1
+	}
+	c := a.chunks[a.cur]
+	off := len(c)
+	a.chunks[a.cur] = append(c, rec...)
+	return makeRef(a.cur, off)
+}
+
+func makeRef(chunk, off int) Ref { return Ref(uint64(chunk)<<32 | uint64(off)) }
+
+// record returns the bytes from r to the end of its chunk.
+func (a *Arena) record(r Ref) []byte {
+	c := a.chunks[r>>32]
+	return c[uint32(r):len(c):len(c)]
+}
+
+// intern returns s's table index, adding s the second time it is seen.
+func (a *Arena) intern(s string) (uint32, bool) {
+	if i, ok := a.strIdx[s]; ok {
+		return i, true
+	}
+	if len(s) == 0 || len(s) > maxTableLen || len(a.strs) >= maxTable {
+		return 0, false
+	}
+	if _, ok := a.seen[s]; !ok {
+		if len(a.seen) >= maxSeen {
+			clear(a.seen)
+		}
+		a.seen[s] = struct{}{}
+		return 0, false
+	}
+	delete(a.seen, s)
+	kept := a.keepString(s)
+	i := uint32(len(a.strs))
+	a.strs = append(a.strs, kept)
+	a.strIdx[kept] = i
+	return i, true
+}
+
+// keepString copies s into the arena and returns the copy.
+func (a *Arena) keepString(s string) string {
+	ref := a.store([]byte(s))
+	return unsafe.String(&a.record(ref)[0], len(s))
+}
+
+// reader returns the index of r in the readers table, adding it when new.
+func (a *Arena) reader(r io.ReaderAt) uint64 {
+	comparable := r == nil || reflect.TypeOf(r).Comparable()
+	for i := len(a.readers) - 1; i >= 0 && comparable; i-- {
+		if a.readers[i] == r {
+			return uint64(i)
+		}
+	}
+	a.readers = append(a.readers, r)
+	return uint64(len(a.readers) - 1)
+}
