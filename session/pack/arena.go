@@ -33,18 +33,17 @@ const (
 type Arena struct {
 	chunks  [][]byte // filled chunks and the one being filled (cur)
 	cur     int      // index of the chunk new records go to; -1: none yet
-	strs    []string // the table: strings seen twice, kept once
-	strIdx  map[string]uint32
-	seen    map[string]struct{} // strings seen once, candidates for the table
-	readers []io.ReaderAt       // where RawRefs read from
-	buf     []byte              // scratch for encoding one record
-	sec     []byte              // scratch for encoding one section of a message
-	used    int64               // bytes of records packed
+	strs    table[string]
+	pairs   table[session.Header] // whole header lines that repeat
+	readers []io.ReaderAt         // where RawRefs read from
+	buf     []byte                // scratch for encoding one record
+	sec     []byte                // scratch for encoding one section of a message
+	used    int64                 // bytes of records packed
 }
 
 // New returns an empty arena.
 func New() *Arena {
-	return &Arena{cur: -1, strIdx: map[string]uint32{}, seen: map[string]struct{}{}}
+	return &Arena{cur: -1, strs: newTable[string](), pairs: newTable[session.Header]()}
 }
 
 // Bytes returns how many bytes the packed records and the table take.
@@ -88,31 +87,59 @@ func (a *Arena) record(r Ref) []byte {
 	return c[uint32(r):len(c):len(c)]
 }
 
-// intern returns s's table index, adding s the second time it is seen.
-func (a *Arena) intern(s string) (uint32, bool) {
-	if i, ok := a.strIdx[s]; ok {
+// table keeps values seen at least twice, once each, numbered in the
+// order they were taken.
+type table[K comparable] struct {
+	items []K
+	idx   map[K]uint32
+	seen  map[K]struct{} // values seen once, candidates
+}
+
+func newTable[K comparable]() table[K] {
+	return table[K]{idx: map[K]uint32{}, seen: map[K]struct{}{}}
+}
+
+// index returns k's number, taking k (as keep copies it) the second time
+// it is seen; fits says whether k may be taken at all.
+func (t *table[K]) index(k K, fits bool, keep func(K) K) (uint32, bool) {
+	if i, ok := t.idx[k]; ok {
 		return i, true
 	}
-	if len(s) == 0 || len(s) > maxTableLen || len(a.strs) >= maxTable {
+	if !fits || len(t.items) >= maxTable {
 		return 0, false
 	}
-	if _, ok := a.seen[s]; !ok {
-		if len(a.seen) >= maxSeen {
-			clear(a.seen)
+	if _, ok := t.seen[k]; !ok {
+		if len(t.seen) >= maxSeen {
+			clear(t.seen)
 		}
-		a.seen[s] = struct{}{}
+		t.seen[k] = struct{}{}
 		return 0, false
 	}
-	delete(a.seen, s)
-	kept := a.keepString(s)
-	i := uint32(len(a.strs))
-	a.strs = append(a.strs, kept)
-	a.strIdx[kept] = i
+	delete(t.seen, k)
+	kept := keep(k)
+	i := uint32(len(t.items))
+	t.items = append(t.items, kept)
+	t.idx[kept] = i
 	return i, true
+}
+
+// intern returns s's number in the string table, if it has one.
+func (a *Arena) intern(s string) (uint32, bool) {
+	return a.strs.index(s, len(s) > 0 && len(s) <= maxTableLen, a.keepString)
+}
+
+// internPair returns h's number in the header table, if it has one.
+func (a *Arena) internPair(h session.Header) (uint32, bool) {
+	return a.pairs.index(h, len(h.Name)+len(h.Value) <= maxTableLen, func(h session.Header) session.Header {
+		return session.Header{Name: a.keepString(h.Name), Value: a.keepString(h.Value)}
+	})
 }
 
 // keepString copies s into the arena and returns the copy.
 func (a *Arena) keepString(s string) string {
+	if s == "" {
+		return ""
+	}
 	ref := a.store([]byte(s))
 	return unsafe.String(&a.record(ref)[0], len(s))
 }

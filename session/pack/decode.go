@@ -113,7 +113,7 @@ func (d *dec) bytes(n int) []byte {
 func (d *dec) str() string {
 	v := d.uvarint()
 	if v&1 == 1 {
-		return d.a.strs[v>>1]
+		return d.a.strs.items[v>>1]
 	}
 	n := int(v >> 1)
 	if n == 0 {
@@ -225,7 +225,11 @@ func (d *dec) headers(v *View) []session.Header {
 		hs = make([]session.Header, n)
 	}
 	for i := range hs {
-		hs[i] = session.Header{Name: d.str(), Value: d.str()}
+		if p := d.uvarint(); p&1 == 1 {
+			hs[i] = d.a.pairs.items[p>>1]
+		} else {
+			hs[i] = session.Header{Name: d.str(), Value: d.str()}
+		}
 	}
 	return hs
 }

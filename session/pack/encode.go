@@ -23,6 +23,8 @@ import (
 // the Raw bytes].
 //
 // str: uvarint v; v&1 = 1: the table's string v>>1; else v>>1 bytes follow.
+// header: uvarint v; v&1 = 1: the header table's line v>>1; else (v = 0)
+// str Name, str Value.
 // time: uvarint 0 for the zero time, else zig-zag(nanos - base) + 1.
 // headers, hints and strs: a uvarint count, then their strings.
 
@@ -122,7 +124,11 @@ func appendSection(b, sec []byte) []byte {
 func (a *Arena) appendHeaders(b []byte, hs []session.Header) []byte {
 	b = binary.AppendUvarint(b, uint64(len(hs)))
 	for _, h := range hs {
-		b = a.appendStr(a.appendStr(b, h.Name), h.Value)
+		if i, ok := a.internPair(h); ok {
+			b = binary.AppendUvarint(b, uint64(i)<<1|1)
+		} else {
+			b = a.appendStr(a.appendStr(append(b, 0), h.Name), h.Value)
+		}
 	}
 	return b
 }

@@ -10,8 +10,9 @@ import "unsafe"
 // headers and trailers instead. A table string is tested once per Finder.
 // A Finder is not safe for concurrent use.
 type Finder struct {
-	has  func(b []byte) bool
-	memo []uint8 // per table string: 0 not tested yet, 1 no, 2 yes
+	has   func(b []byte) bool
+	memo  []uint8 // per table string: 0 not tested yet, 1 no, 2 yes
+	pmemo []uint8 // per header table line, likewise
 }
 
 // NewFinder returns a Finder for the word that has recognises.
@@ -59,18 +60,26 @@ func (d *dec) findStr(f *Finder) bool {
 		d.i += n
 		return n > 0 && f.has(d.b[d.i-n:d.i])
 	}
-	k := int(v >> 1)
-	if k >= len(f.memo) {
-		f.memo = append(f.memo, make([]uint8, k+1-len(f.memo))...)
+	return f.tested(&f.memo, int(v>>1), func() bool { return f.hasString(d.a.strs.items[v>>1]) })
+}
+
+// tested returns what test says about table entry k, asking it once.
+func (f *Finder) tested(memo *[]uint8, k int, test func() bool) bool {
+	if k >= len(*memo) {
+		*memo = append(*memo, make([]uint8, k+1-len(*memo))...)
 	}
-	if f.memo[k] == 0 {
-		s := d.a.strs[k]
-		f.memo[k] = 1
-		if f.has(unsafe.Slice(unsafe.StringData(s), len(s))) {
-			f.memo[k] = 2
+	m := *memo
+	if m[k] == 0 {
+		m[k] = 1
+		if test() {
+			m[k] = 2
 		}
 	}
-	return f.memo[k] == 2
+	return m[k] == 2
+}
+
+func (f *Finder) hasString(s string) bool {
+	return len(s) > 0 && f.has(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
 // findMessage searches the next message and leaves d after it when the
@@ -128,14 +137,24 @@ func (d *dec) findMessage(f *Finder) bool {
 
 func (d *dec) skipHeaders() {
 	for n := d.uvarint(); n > 0; n-- {
-		d.skipStr()
-		d.skipStr()
+		if d.uvarint()&1 == 0 {
+			d.skipStr()
+			d.skipStr()
+		}
 	}
 }
 
 func (d *dec) findHeaders(f *Finder) bool {
 	for n := d.uvarint(); n > 0; n-- {
-		if d.findStr(f) || d.findStr(f) {
+		p := d.uvarint()
+		if p&1 == 0 {
+			if d.findStr(f) || d.findStr(f) {
+				return true
+			}
+			continue
+		}
+		h := d.a.pairs.items[p>>1]
+		if f.tested(&f.pmemo, int(p>>1), func() bool { return f.hasString(h.Name) || f.hasString(h.Value) }) {
 			return true
 		}
 	}

@@ -202,3 +202,33 @@ func TestViewWithoutWire(t *testing.T) {
 		t.Fatalf("View without wire = %+v\nwant %+v", e, want)
 	}
 }
+
+func TestRepeatedHeaderLinesComeBackWhole(t *testing.T) {
+	a := New()
+	onDisk := func(i int) *session.Exchange { // headers are searched, not wire bytes
+		e := rich()
+		e.Request.Headers = append(e.Request.Headers, session.Header{Name: "X-Unique", Value: fmt.Sprint(i)})
+		e.Request.Raw, e.Request.Ref = nil, &session.RawRef{Off: 3, Len: 4}
+		return e
+	}
+	var r Ref
+	for i := 0; i < 3; i++ {
+		r = a.Put(onDisk(i))
+	}
+	if len(a.pairs.items) == 0 {
+		t.Fatal("no header line was taken into the header table")
+	}
+	want := packed(onDisk(2))
+	var v View
+	if got := a.View(r, &v); !reflect.DeepEqual(got, want) {
+		t.Fatalf("View = %+v\nwant %+v", got.Request, want.Request)
+	}
+	if !reflect.DeepEqual(a.Get(r), want) {
+		t.Fatal("Get differs from what was put")
+	}
+	for word, found := range map[string]bool{"chunked": true, "X-Empty": true, "Checksum": true, "X-Unique": true, "2": true, "nothing": false} {
+		if got := a.Find(r, NewFinder(contains(word))); got != found {
+			t.Errorf("Find %q = %v", word, got)
+		}
+	}
+}
