@@ -41,13 +41,23 @@ func mapped() uint64 {
 // the window does (File into a store, then the view model) and reports the
 // live heap per exchange after GC, the memory the runtime holds per exchange
 // (garbage made while loading included, as the process's RSS sees it), the
-// model's own bytes per row and the seconds an open takes. Run it alone
-// (-bench Open1M) so no other benchmark's heap is in the numbers.
+// model's own bytes per row and the seconds an open takes; with the
+// runtime's default settings, and with the memory limit the program sets.
+// Run it alone (-bench Open1M) so no other benchmark's heap is in the
+// numbers.
 func BenchmarkOpen1M(b *testing.B) {
 	path, err := synth.Temp(synth.Options{Exchanges: million})
 	if err != nil {
 		b.Fatal(err)
 	}
+	b.Run("gogc", func(b *testing.B) { open1M(b, path) })
+	b.Run("memlimit", func(b *testing.B) {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(MemoryLimit))
+		open1M(b, path)
+	})
+}
+
+func open1M(b *testing.B, path string) {
 	for b.Loop() {
 		debug.FreeOSMemory()
 		heap0, mapped0 := liveHeap(), mapped()

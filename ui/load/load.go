@@ -15,6 +15,16 @@ import (
 // million exchanges fits in RAM. Free text searches bodies held in memory.
 const InlineBudget = 64 << 20
 
+// MemoryLimit is the soft memory limit the program sets for the Go runtime
+// unless GOMEMLIMIT says otherwise. With the default GOGC alone the heap
+// may grow to twice what is live before a collection, so a capture of a
+// million exchanges (about 300 MB live) could hold 600 MB and more; the
+// limit makes the collector work harder instead, keeping the process
+// under 1 GiB with the window's own memory. Past it (several million
+// exchanges) the collector runs often, but never takes more than about
+// half the CPU: the window slows down, it does not stop.
+const MemoryLimit = 768 << 20
+
 // File reads a file the inspector wrote into st. A capture streams in as it
 // is scanned (its large message bytes stay in the file: closer keeps it
 // open); a JSON export, HAR or transcript goes through the importer.
