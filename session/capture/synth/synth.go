@@ -132,7 +132,7 @@ func (g *gen) reversed(seq int) *session.Exchange {
 	path := paths[g.n%len(paths)]
 	method, body, ctype := "GET", "", ""
 	if path == "/event" || g.n%7 == 0 {
-		method, ctype = "POST", "application/x-apple-binary-plist"
+		method, ctype = "POST", "application/json"
 		body = fmt.Sprintf(`{"category":"video","sessionID":%d,"state":"playing","position":%d.%03d}`, g.n%9973, g.n%600, g.n%1000)
 		if g.n%3 == 0 {
 			ctype = "text/x-apple-plist+xml"
