@@ -102,12 +102,19 @@ func (m *Model) Exchanges() int { return len(m.rowSess) }
 // Matches returns how many exchanges pass the filter.
 func (m *Model) Matches() int { return m.matches }
 
-// Row returns the exchange with a row number (store index), or nil.
+// Row returns the exchange with a row number (store index), or nil. Asked
+// for the same row again, it returns the same snapshot until the row
+// changes, even when the store had to decode it anew (the detail view
+// compares snapshots to keep its place).
 func (m *Model) Row(r int32) *session.Exchange {
 	if r < 0 || int(r) >= m.Exchanges() {
 		return nil
 	}
-	return m.src.ExchangeAt(int(r))
+	if r == m.lastRow && m.lastEx != nil {
+		return m.lastEx
+	}
+	m.lastRow, m.lastEx = r, m.src.ExchangeAt(int(r))
+	return m.lastEx
 }
 
 // bitset holds one bit per row.

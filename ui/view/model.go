@@ -72,6 +72,8 @@ type Model struct {
 	flipDone []bool // per session: divider already placed in visible
 	dirty    bool
 	bulk     bool // Reload is adding rows: SetFilter matches them afterwards
+	lastRow  int32
+	lastEx   *session.Exchange // what Row last returned for lastRow; nil: nothing
 }
 
 // New returns an empty model over src; call Reload or Apply to fill it.
@@ -114,6 +116,7 @@ func (m *Model) Apply(changes []store.Change) bool {
 func (m *Model) Reload() {
 	sel := m.SelectedSession()
 	m.rowSess, m.start, m.flags, m.match, m.matches = nil, nil, nil, nil, 0
+	m.lastEx = nil
 	m.sessions, m.sessIndex, m.all, m.flipDone = nil, map[string]int32{}, nil, nil
 	m.first, m.last = 0, 0
 	for _, s := range m.src.Sessions() {
@@ -248,6 +251,9 @@ func (m *Model) addRow(e *session.Exchange) {
 }
 
 func (m *Model) replaceRow(r int32, e *session.Exchange) {
+	if r == m.lastRow {
+		m.lastEx = nil
+	}
 	old, now := m.flags[r], rowFlags(e)
 	m.flags[r], m.start[r] = now, nanos(e.Started())
 	si := m.rowSess[r]

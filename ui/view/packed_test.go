@@ -62,3 +62,33 @@ func TestPackedStoreFiltersLikePlainExchanges(t *testing.T) {
 		t.Fatalf("row 5 of the packed store reads back as %+v", e)
 	}
 }
+
+func TestRowKeepsItsSnapshotUntilTheRowChanges(t *testing.T) {
+	src := generate(12_000)
+	st := store.New(nil)
+	sub := st.Subscribe()
+	defer sub.Close()
+	for i, e := range src.exchanges {
+		if i%200 == 0 {
+			st.PutSession(src.sessions[i/200])
+		}
+		st.PutExchange(e)
+	}
+	m := New(st)
+	m.Reload()
+	sub.Drain()
+	first := m.Row(5)
+	for i := 100; i < 8000; i++ { // decode enough others that the store forgets row 5's
+		st.ExchangeAt(i)
+	}
+	if m.Row(5) != first || st.ExchangeAt(5) == first {
+		t.Fatal("Row gave a new snapshot of an unchanged packed row (or the store still had it)")
+	}
+	changed := *src.exchanges[5]
+	changed.Error = "reset"
+	st.PutExchange(&changed)
+	m.Apply(sub.Drain())
+	if got := m.Row(5); got == first || got.Error != "reset" {
+		t.Fatalf("Row after the row changed = %+v", got)
+	}
+}
