@@ -3,14 +3,19 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 
 	"ptth-inspector/proxy/cli"
 	"ptth-inspector/ui"
+	"ptth-inspector/ui/load"
 )
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(load.MemoryLimit) // why: see load.MemoryLimit
+	}
 	opts, code, done := cli.Main(os.Args[1:], os.Stdout, os.Stderr)
 	if done {
 		os.Exit(code)

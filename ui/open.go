@@ -12,9 +12,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 
-	"ptth-inspector/proxy/importer"
-	"ptth-inspector/session/capture"
 	"ptth-inspector/session/store"
+	"ptth-inspector/ui/load"
 )
 
 // loadProgress is what the loader goroutine reports to the UI.
@@ -82,7 +81,7 @@ func (in *inspector) openFile(path string) {
 	in.attach(st, nil)
 	lp := in.load
 	go func() {
-		closer, warnings, err := loadFile(st, path, lp.report)
+		closer, warnings, err := load.File(st, path, lp.report)
 		in.do(func() { in.loaded(path, closer, warnings, err) })
 	}()
 }
@@ -100,39 +99,6 @@ func (in *inspector) loaded(path string, closer io.Closer, warnings []string, er
 		in.banner.show(fmt.Sprintf("%s is damaged (%d problems); showing what could be read. First: %s",
 			baseName(path), len(warnings), warnings[0]), "", nil)
 	}
-}
-
-// inlineBudget is how many message bytes of an opened capture are held in
-// memory; past it, bodies stay on disk (read when shown), so a capture of a
-// million exchanges fits in RAM. Free text searches bodies held in memory.
-const inlineBudget = 64 << 20
-
-// loadFile reads a file the inspector wrote into st. A capture streams in
-// as it is scanned (its large message bytes stay in the file: closer keeps
-// it open); a JSON export, HAR or transcript goes through the importer.
-func loadFile(st *store.Store, path string, progress func(done, total int64)) (closer io.Closer, warnings []string, err error) {
-	format, err := importer.Detect(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if format == importer.Capture {
-		r, err := capture.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		r.InlineBudget = inlineBudget
-		sum, err := r.Scan(capture.Handler{Session: st.PutSession, Exchange: st.PutExchange, Chunk: st.Chunk, Progress: progress})
-		return r, sum.Warnings, err
-	}
-	im, err := importer.Load(path, progress)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := im.Fill(st); err != nil {
-		im.Close()
-		return nil, nil, err
-	}
-	return im, im.Warnings, nil
 }
 
 func (in *inspector) showSave() {

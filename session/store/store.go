@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ptth-inspector/session"
+	"ptth-inspector/session/pack"
 )
 
 // Sink receives everything the store records, usually a capture file writer.
@@ -27,14 +28,15 @@ type Stats struct {
 
 // Store is the in-memory index of one capture. Sessions and exchanges are
 // immutable snapshots: an update replaces the pointer, so a reader may keep
-// what it got without locking.
+// what it got without locking. Exchanges not updated for a while are packed
+// (see package pack) and decoded again when asked for, so a million of them
+// fit in a few hundred MB.
 type Store struct {
 	mu        sync.RWMutex
 	sessions  []*session.Session
 	sessIndex map[string]int
-	exchanges []*session.Exchange
-	exIndex   map[string]int
-	bySession map[string][]int
+	ex        *table
+	bySession map[string][]int32
 	live      int
 	bytes     int64
 	sink      Sink
@@ -46,8 +48,8 @@ type Store struct {
 func New(sink Sink) *Store {
 	return &Store{
 		sessIndex: map[string]int{},
-		exIndex:   map[string]int{},
-		bySession: map[string][]int{},
+		ex:        newTable(),
+		bySession: map[string][]int32{},
 		sink:      sink,
 		subs:      map[*Subscription]struct{}{},
 	}
@@ -94,16 +96,11 @@ func (st *Store) PutExchange(e *session.Exchange) {
 		}
 		e, write = kept, false
 	}
-	i, ok := st.exIndex[e.ID]
+	i, added := st.ex.put(e)
 	kind := ExchangeChanged
-	if ok {
-		st.exchanges[i] = e
-	} else {
+	if added {
 		kind = ExchangeAdded
-		i = len(st.exchanges)
-		st.exIndex[e.ID] = i
-		st.exchanges = append(st.exchanges, e)
-		st.bySession[e.Session] = append(st.bySession[e.Session], i)
+		st.bySession[e.Session] = append(st.bySession[e.Session], int32(i))
 	}
 	if write {
 		st.writeLocked(func(k Sink) error { return k.Exchange(e) })
@@ -140,7 +137,7 @@ func (st *Store) Err() error {
 func (st *Store) Stats() Stats {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	return Stats{Sessions: len(st.sessions), Live: st.live, Exchanges: len(st.exchanges), Bytes: st.bytes}
+	return Stats{Sessions: len(st.sessions), Live: st.live, Exchanges: st.ex.len(), Bytes: st.bytes}
 }
 
 // Session returns the session with the given id, or nil.
@@ -164,34 +161,68 @@ func (st *Store) Sessions() []*session.Session {
 func (st *Store) Exchange(id string) *session.Exchange {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	if i, ok := st.exIndex[id]; ok {
-		return st.exchanges[i]
+	if i := st.ex.index(id); i >= 0 {
+		return st.ex.at(i)
 	}
 	return nil
+}
+
+// Index returns the store index of the exchange with the given id, or -1.
+func (st *Store) Index(id string) int {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	return st.ex.index(id)
 }
 
 // ExchangeAt returns the exchange at a store index (see Change.Index).
 func (st *Store) ExchangeAt(i int) *session.Exchange {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	if i < 0 || i >= len(st.exchanges) {
+	if i < 0 || i >= st.ex.len() {
 		return nil
 	}
-	return st.exchanges[i]
+	return st.ex.at(i)
 }
 
 // Exchanges returns the exchanges from store index from on, in the order
-// they were recorded.
+// they were recorded. Packed ones are decoded: for many, prefer Each.
 func (st *Store) Exchanges(from int) []*session.Exchange {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	if from < 0 {
-		from = 0
+	from = max(from, 0)
+	var out []*session.Exchange
+	for i := from; i < st.ex.len(); i++ {
+		out = append(out, st.ex.fresh(i))
 	}
-	if from >= len(st.exchanges) {
-		return nil
+	return out
+}
+
+// eachBatch is how many exchanges Each reads under one hold of the lock.
+const eachBatch = 4096
+
+// Each calls fn with every exchange from store index from up to (not
+// including) to, or to the end, in order, without copying them: e is only
+// valid during the call (a packed exchange is decoded into space the next
+// call reuses), so fn keeps what it needs, not e. Packed exchanges come
+// without headers and trailers unless headers is true. fn must not call the
+// store.
+func (st *Store) Each(from, to int, headers bool, fn func(i int, e *session.Exchange)) {
+	var v pack.View
+	if !headers {
+		v.Skip = pack.Headers
 	}
-	return append([]*session.Exchange(nil), st.exchanges[from:]...)
+	for i := max(from, 0); ; {
+		st.mu.RLock()
+		end := min(to, st.ex.len(), i+eachBatch)
+		for ; i < end; i++ {
+			fn(i, st.ex.view(i, &v))
+		}
+		more := i < to && i < st.ex.len()
+		st.mu.RUnlock()
+		if !more {
+			return
+		}
+	}
 }
 
 // SessionExchanges returns one session's exchanges in the order recorded.
@@ -201,7 +232,7 @@ func (st *Store) SessionExchanges(id string) []*session.Exchange {
 	idx := st.bySession[id]
 	out := make([]*session.Exchange, len(idx))
 	for k, i := range idx {
-		out[k] = st.exchanges[i]
+		out[k] = st.ex.fresh(int(i))
 	}
 	return out
 }
@@ -209,11 +240,50 @@ func (st *Store) SessionExchanges(id string) []*session.Exchange {
 // Clear forgets every session and exchange (the sink keeps what it has).
 func (st *Store) Clear() {
 	st.mu.Lock()
-	st.sessions, st.exchanges = nil, nil
+	st.sessions, st.ex = nil, newTable()
 	st.sessIndex = map[string]int{}
-	st.exIndex = map[string]int{}
-	st.bySession = map[string][]int{}
+	st.bySession = map[string][]int32{}
 	st.live, st.bytes = 0, 0
 	st.publishLocked(Change{Kind: Cleared})
 	st.mu.Unlock()
+}
+
+// Matcher is a test Filter applies to exchanges.
+type Matcher struct {
+	Match func(e *session.Exchange) bool // the whole test, for exchanges held as they are
+	// Terms and Words split the same test for packed exchanges: Terms (nil:
+	// always true) gets the exchange decoded without headers, trailers,
+	// times, lengths or wire bytes unless Full says it reads them; each of
+	// Words must occur in the exchange's text, searched where it lies (see
+	// pack.Finder).
+	Terms func(e *session.Exchange) bool
+	Words []func(b []byte) bool
+	Full  bool
+}
+
+// Filter calls hit with the index of every exchange from index from up to
+// to (or the end) that m passes, in order.
+func (st *Store) Filter(from, to int, m Matcher, hit func(i int)) {
+	finders := make([]*pack.Finder, len(m.Words))
+	for k, w := range m.Words {
+		finders[k] = pack.NewFinder(w)
+	}
+	var v pack.View
+	if !m.Full {
+		v.Skip = pack.Headers | pack.Wire
+	}
+	for i := max(from, 0); ; {
+		st.mu.RLock()
+		end := min(to, st.ex.len(), i+eachBatch)
+		for ; i < end; i++ {
+			if st.ex.passes(i, &m, finders, &v) {
+				hit(i)
+			}
+		}
+		more := i < to && i < st.ex.len()
+		st.mu.RUnlock()
+		if !more {
+			return
+		}
+	}
 }

@@ -33,6 +33,34 @@ func (q *Query) TermsOnly() *Query {
 	return &Query{src: q.src, terms: q.terms}
 }
 
+// Words returns a test per free-text word, all of which must hold: each
+// reports whether a piece of an exchange's text holds its word, ignoring
+// ASCII case. For sources that search text where it lies (pack.Finder).
+func (q *Query) Words() []func(b []byte) bool {
+	if q == nil {
+		return nil
+	}
+	out := make([]func([]byte) bool, len(q.text))
+	for i, w := range q.text {
+		out[i] = w.nd.in
+	}
+	return out
+}
+
+// TermsReadText reports whether a term other than the free-text words reads
+// an exchange's text (a negated word does).
+func (q *Query) TermsReadText() bool {
+	if q == nil {
+		return false
+	}
+	for _, t := range q.terms {
+		if _, ok := t.match.(*textMatcher); ok {
+			return true
+		}
+	}
+	return false
+}
+
 type term struct {
 	neg   bool
 	match matcher

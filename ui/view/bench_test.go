@@ -2,7 +2,7 @@ package view
 
 import (
 	"fmt"
-	"io"
+	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"ptth-inspector/session"
+	"ptth-inspector/session/capture/synth"
 	"ptth-inspector/session/store"
 	"ptth-inspector/ui/filter"
+	"ptth-inspector/ui/load"
 )
 
 // sliceSource serves generated exchanges without a store's locking.
@@ -20,9 +22,28 @@ type sliceSource struct {
 	exchanges []*session.Exchange
 }
 
-func (s *sliceSource) ExchangeAt(i int) *session.Exchange     { return s.exchanges[i] }
-func (s *sliceSource) Exchanges(from int) []*session.Exchange { return s.exchanges[from:] }
-func (s *sliceSource) Sessions() []*session.Session           { return s.sessions }
+func (s *sliceSource) ExchangeAt(i int) *session.Exchange { return s.exchanges[i] }
+func (s *sliceSource) Sessions() []*session.Session       { return s.sessions }
+func (s *sliceSource) Each(from, to int, _ bool, fn func(int, *session.Exchange)) {
+	for i := from; i < min(to, len(s.exchanges)); i++ {
+		fn(i, s.exchanges[i])
+	}
+}
+func (s *sliceSource) Filter(from, to int, m store.Matcher, hit func(int)) {
+	s.Each(from, to, true, func(i int, e *session.Exchange) {
+		if m.Match(e) {
+			hit(i)
+		}
+	})
+}
+func (s *sliceSource) Index(id string) int {
+	for i, e := range s.exchanges {
+		if e.ID == id {
+			return i
+		}
+	}
+	return -1
+}
 func (s *sliceSource) Session(id string) *session.Session {
 	for _, x := range s.sessions {
 		if x.ID == id {
@@ -36,9 +57,8 @@ var paths = []string{"/event", "/status", "/reverse", "/slideshow/photo", "/queu
 
 // generate makes n exchanges over n/200 sessions the way a long PTTH capture
 // looks: an upgrade, then reversed requests, some 404s, some COMET events.
-// With onDisk the wire bytes are left in a capture file (Message.Ref), as a
-// loaded capture keeps them; otherwise they are held in memory.
-func generate(n int, onDisk bool) *sliceSource {
+// The wire bytes are held in memory, as a live capture holds small ones.
+func generate(n int) *sliceSource {
 	src := &sliceSource{}
 	perSession := 200
 	for i := 0; i < n; i++ {
@@ -71,13 +91,8 @@ func generate(n int, onDisk bool) *sliceSource {
 		resp := &session.Message{Proto: "HTTP/1.1", Status: status, Reason: "OK", BodyLen: 13, HeadLen: len(respHead),
 			Headers: []session.Header{{Name: "Content-Type", Value: "text/plain"}, {Name: "Date", Value: "Tue, 13 May 2008 20:14:45 GMT"}, {Name: "Content-Length", Value: "13"}},
 			First:   t0.Add(at + 300*time.Microsecond), Last: t0.Add(at + 400*time.Microsecond)}
-		if onDisk {
-			req.Ref = &session.RawRef{R: nilReader{}, Off: int64(i) * 600, Len: int64(len(reqHead) + len(body))}
-			resp.Ref = &session.RawRef{R: nilReader{}, Off: int64(i)*600 + 400, Len: int64(len(respHead) + 13)}
-		} else {
-			req.Raw = []byte(reqHead + body)
-			resp.Raw = []byte(respHead + "rdlrow ,olleH")
-		}
+		req.Raw = []byte(reqHead + body)
+		resp.Raw = []byte(respHead + "rdlrow ,olleH")
 		e := &session.Exchange{ID: fmt.Sprintf("ex-%d", i), Session: sid, Seq: i%perSession + 1, Direction: dir, Transport: tr,
 			Request: req, Response: resp}
 		if tr == session.COMET {
@@ -91,30 +106,37 @@ func generate(n int, onDisk bool) *sliceSource {
 	return src
 }
 
-type nilReader struct{}
-
-func (nilReader) ReadAt(p []byte, off int64) (int, error) { return 0, io.EOF }
-
-var (
-	genOnce  sync.Once
-	genMem   *sliceSource
-	genDisk  *sliceSource
-	heapDisk float64
-)
-
 const million = 1_000_000
 
-func generated(b *testing.B, onDisk bool) *sliceSource {
-	genOnce.Do(func() {
-		genMem = generate(million, false)
-		before := heapInUse()
-		genDisk = generate(million, true)
-		heapDisk = float64(heapInUse()-before) / million
+var (
+	loadOnce sync.Once
+	loaded   *store.Store
+	loadErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	synth.Cleanup()
+	os.Exit(code)
+}
+
+// loadedMillion opens a generated capture of a million small exchanges the
+// way the window does (load.File into a store), once per process: the first
+// 64 MiB of message bytes are in memory, the rest on disk.
+func loadedMillion(b *testing.B) *store.Store {
+	loadOnce.Do(func() {
+		path, err := synth.Temp(synth.Options{Exchanges: million})
+		if err != nil {
+			loadErr = err
+			return
+		}
+		loaded = store.New(nil)
+		_, _, loadErr = load.File(loaded, path, nil) // the reader stays open for the process
 	})
-	if onDisk {
-		return genDisk
+	if loadErr != nil {
+		b.Fatal(loadErr)
 	}
-	return genMem
+	return loaded
 }
 
 func heapInUse() uint64 {
@@ -124,46 +146,41 @@ func heapInUse() uint64 {
 	return ms.HeapAlloc
 }
 
-// BenchmarkFilter1M filters a million exchanges; it reports milliseconds per
-// filter (the goal is under 200) and the model's bytes per row.
+// BenchmarkFilter1M filters a million exchanges loaded from a capture; it
+// reports milliseconds per filter (the goal is under 200).
 func BenchmarkFilter1M(b *testing.B) {
 	for _, c := range []struct{ name, expr string }{
 		{"tokens", "dir:reverse status:>=400 method:POST"},
 		{"comet", "transport:comet"},
 		{"text-header", "mediacontrol"},
-		{"text-body", "olleh"},
+		{"text-target", "playback-info"},
+		{"text-body", "paused"},
 		{"text-miss", "nothing-like-this"},
-		{"text-and-tokens", "dir:reverse photo status:404"},
+		{"text-and-tokens", "dir:reverse video status:404"},
 	} {
-		for _, onDisk := range []bool{false, true} {
-			where := "wire-in-memory"
-			if onDisk {
-				where = "wire-on-disk"
+		b.Run(c.name, func(b *testing.B) {
+			m := New(loadedMillion(b))
+			m.Reload()
+			q := filter.MustParse(c.expr)
+			b.ResetTimer()
+			start := time.Now()
+			for b.Loop() {
+				m.SetFilter(q)
+				m.Len()
 			}
-			b.Run(c.name+"/"+where, func(b *testing.B) {
-				src := generated(b, onDisk)
-				m := New(src)
-				m.Reload()
-				q := filter.MustParse(c.expr)
-				b.ResetTimer()
-				start := time.Now()
-				for b.Loop() {
-					m.SetFilter(q)
-					m.Len()
-				}
-				b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/filter")
-				b.ReportMetric(float64(m.Matches()), "matches")
-			})
-		}
+			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/filter")
+			b.ReportMetric(float64(m.Matches()), "matches")
+		})
 	}
 }
 
-// BenchmarkModelMemory reports the view model's own bytes per row, and the
-// heap a million generated exchanges with wire bytes on disk take per row.
+// BenchmarkModelMemory reports the view model's own bytes per row over a
+// million exchanges loaded from a capture.
 func BenchmarkModelMemory(b *testing.B) {
-	src := generated(b, true)
+	src := loadedMillion(b)
 	var m *Model
 	for b.Loop() {
+		m = nil
 		before := heapInUse()
 		m = New(src)
 		m.Reload()
@@ -171,14 +188,13 @@ func BenchmarkModelMemory(b *testing.B) {
 		m.Len()
 		b.ReportMetric(float64(heapInUse()-before)/million, "model-bytes/row")
 	}
-	b.ReportMetric(heapDisk, "exchange-bytes/row")
 	runtime.KeepAlive(m)
 }
 
 // BenchmarkApplyLive feeds 10 000 new exchanges through a store and its
 // subscription per iteration: one second of traffic at 10 000 exchanges/s.
 func BenchmarkApplyLive(b *testing.B) {
-	src := generate(10_000, false)
+	src := generate(10_000)
 	for b.Loop() {
 		st := store.New(nil)
 		sub := st.Subscribe()
@@ -202,7 +218,7 @@ func BenchmarkApplyLive(b *testing.B) {
 }
 
 func TestGeneratedLooksLikeCapture(t *testing.T) {
-	src := generate(1000, false)
+	src := generate(1000)
 	m := New(src)
 	m.Reload()
 	m.SetFilter(filter.MustParse("transport:comet"))
@@ -221,7 +237,7 @@ func TestGeneratedLooksLikeCapture(t *testing.T) {
 // BenchmarkReload1M indexes a million exchanges from scratch, as the window
 // does when a large capture finishes loading.
 func BenchmarkReload1M(b *testing.B) {
-	src := generated(b, true)
+	src := loadedMillion(b)
 	m := New(src)
 	start := time.Now()
 	for b.Loop() {

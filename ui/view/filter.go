@@ -3,8 +3,10 @@ package view
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"ptth-inspector/session"
+	"ptth-inspector/session/store"
 	"ptth-inspector/ui/filter"
 )
 
@@ -16,7 +18,7 @@ func (m *Model) SetFilter(q *filter.Query) {
 	}
 	m.q = q
 	m.dirty = true
-	n := len(m.rows)
+	n := m.Exchanges()
 	m.match.reset(n)
 	if q.Empty() {
 		m.match.fill(n)
@@ -38,6 +40,11 @@ func (m *Model) SetFilter(q *filter.Query) {
 // Filter returns the query in force.
 func (m *Model) Filter() *filter.Query { return m.q }
 
+// matchBlock is how many rows a filter worker takes at a time: rows cost
+// unevenly (those with bodies in memory are searched through), so workers
+// take blocks as they go rather than one share each.
+const matchBlock = 1 << 16
+
 // matchRange sets the match bit of every row below n that q matches.
 func (m *Model) matchRange(q *filter.Query, n int) {
 	workers := runtime.GOMAXPROCS(0)
@@ -46,25 +53,30 @@ func (m *Model) matchRange(q *filter.Query, n int) {
 		return
 	}
 	// Blocks start on word boundaries so workers never share a word.
-	block := (n/workers + 63) &^ 63
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for lo := 0; lo < n; lo += block {
-		hi := min(lo+block, n)
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m.matchBlock(q, lo, hi)
+			for {
+				lo := int(next.Add(matchBlock)) - matchBlock
+				if lo >= n {
+					return
+				}
+				m.matchBlock(q, lo, min(lo+matchBlock, n))
+			}
 		}()
 	}
 	wg.Wait()
 }
 
 func (m *Model) matchBlock(q *filter.Query, lo, hi int) {
-	for r := lo; r < hi; r++ {
-		if q.Match(m.rows[r]) {
-			m.match.set(r)
-		}
+	mt := store.Matcher{Match: q.Match, Words: q.Words(), Full: q.TermsReadText()}
+	if terms := q.TermsOnly(); !terms.Empty() {
+		mt.Terms = terms.Match
 	}
+	m.src.Filter(lo, hi, mt, m.match.set)
 }
 
 // Sessions returns every session in first-seen order.
@@ -85,17 +97,24 @@ func (m *Model) SessionList(out []int32) []int32 {
 }
 
 // Exchanges returns how many exchanges the model holds.
-func (m *Model) Exchanges() int { return len(m.rows) }
+func (m *Model) Exchanges() int { return len(m.rowSess) }
 
 // Matches returns how many exchanges pass the filter.
 func (m *Model) Matches() int { return m.matches }
 
-// Row returns the exchange with a row number (store index), or nil.
+// Row returns the exchange with a row number (store index), or nil. Asked
+// for the same row again, it returns the same snapshot until the row
+// changes, even when the store had to decode it anew (the detail view
+// compares snapshots to keep its place).
 func (m *Model) Row(r int32) *session.Exchange {
-	if r < 0 || int(r) >= len(m.rows) {
+	if r < 0 || int(r) >= m.Exchanges() {
 		return nil
 	}
-	return m.rows[r]
+	if r == m.lastRow && m.lastEx != nil {
+		return m.lastEx
+	}
+	m.lastRow, m.lastEx = r, m.src.ExchangeAt(int(r))
+	return m.lastEx
 }
 
 // bitset holds one bit per row.

@@ -6,15 +6,26 @@
 package view
 
 import (
+	"math"
+	"time"
+
 	"ptth-inspector/session"
 	"ptth-inspector/session/store"
 	"ptth-inspector/ui/filter"
 )
 
-// Source is the part of a store the model reads; *store.Store is one.
+// Source is the part of a store the model reads; *store.Store is one. The
+// model keeps no exchanges, only what it needs to order, count and filter
+// them, and asks the source for the ones it shows.
 type Source interface {
 	ExchangeAt(i int) *session.Exchange
-	Exchanges(from int) []*session.Exchange
+	// Each calls fn for the exchanges from index from up to to, or to the
+	// end; e is valid only during the call, and may lack its headers and
+	// trailers unless headers is true.
+	Each(from, to int, headers bool, fn func(i int, e *session.Exchange))
+	// Filter calls hit for the exchanges from index from up to to that m passes.
+	Filter(from, to int, m store.Matcher, hit func(i int))
+	Index(id string) int
 	Session(id string) *session.Session
 	Sessions() []*session.Session
 }
@@ -31,6 +42,7 @@ type SessionInfo struct {
 	CometRows int     // COMET exchanges in the session
 	first     int64   // unix nanos of the earliest request
 	last      int64   // unix nanos of the latest byte seen
+	flipRow   int32   // row of the exchange the roles flipped after, or -1
 }
 
 // Exchanges returns how many exchanges the session has.
@@ -42,8 +54,9 @@ func (s *SessionInfo) Hinted() bool { return session.Warnings(s.S.Hints) > 0 || 
 // Model indexes exchanges for display. Rows are numbered by store index.
 type Model struct {
 	src       Source
-	rows      []*session.Exchange
-	rowSess   []int32
+	rowSess   []int32 // per row: its session's index
+	start     []int64 // per row: the request's start, unix nanos (noTime: none)
+	flags     []uint8 // per row: rowCarrier, rowWarn
 	match     bitset
 	matches   int
 	sessions  []*SessionInfo
@@ -58,6 +71,9 @@ type Model struct {
 	visible  []int32
 	flipDone []bool // per session: divider already placed in visible
 	dirty    bool
+	bulk     bool // Reload is adding rows: SetFilter matches them afterwards
+	lastRow  int32
+	lastEx   *session.Exchange // what Row last returned for lastRow; nil: nothing
 }
 
 // New returns an empty model over src; call Reload or Apply to fill it.
@@ -80,11 +96,11 @@ func (m *Model) Apply(changes []store.Change) bool {
 				changed = true
 			}
 		case store.ExchangeAdded, store.ExchangeChanged:
-			for len(m.rows) < c.Index {
-				m.addRow(m.src.ExchangeAt(len(m.rows)))
+			if n := m.Exchanges(); n < c.Index {
+				m.src.Each(n, c.Index, m.q.HasText() || m.q.TermsReadText(), m.addRowAt)
 			}
 			if e := m.src.ExchangeAt(c.Index); e != nil {
-				if c.Index == len(m.rows) {
+				if c.Index == m.Exchanges() {
 					m.addRow(e)
 				} else {
 					m.replaceRow(int32(c.Index), e)
@@ -99,22 +115,23 @@ func (m *Model) Apply(changes []store.Change) bool {
 // Reload forgets everything and reads the whole source again.
 func (m *Model) Reload() {
 	sel := m.SelectedSession()
-	m.rows, m.rowSess, m.match, m.matches = nil, nil, nil, 0
+	m.rowSess, m.start, m.flags, m.match, m.matches = nil, nil, nil, nil, 0
+	m.lastEx = nil
 	m.sessions, m.sessIndex, m.all, m.flipDone = nil, map[string]int32{}, nil, nil
 	m.first, m.last = 0, 0
 	for _, s := range m.src.Sessions() {
 		m.putSession(s)
 	}
-	for _, e := range m.src.Exchanges(0) {
-		m.addRow(e)
-	}
+	m.bulk = true
+	m.src.Each(0, math.MaxInt, false, m.addRowAt)
+	m.bulk = false
 	m.sel = AllSessions
 	if sel != nil {
 		if i, ok := m.sessIndex[sel.S.ID]; ok {
 			m.sel = int(i)
 		}
 	}
-	m.dirty = true
+	m.SetFilter(m.q)
 }
 
 func (m *Model) putSession(s *session.Session) int32 {
@@ -122,16 +139,32 @@ func (m *Model) putSession(s *session.Session) int32 {
 	if !ok {
 		i = int32(len(m.sessions))
 		m.sessIndex[s.ID] = i
-		m.sessions = append(m.sessions, &SessionInfo{S: s})
+		m.sessions = append(m.sessions, &SessionInfo{S: s, flipRow: m.flipRow(s)})
 		m.flipDone = append(m.flipDone, false)
 		return i
 	}
-	old := m.sessions[i].S
-	m.sessions[i].S = s
+	info := m.sessions[i]
+	old := info.S
+	info.S = s
+	if s.Flip != nil && (old.Flip == nil || old.Flip.Exchange != s.Flip.Exchange) {
+		info.flipRow = m.flipRow(s)
+	}
 	if (old.Flip == nil) != (s.Flip == nil) && m.inView(i) {
 		m.dirty = true
 	}
 	return i
+}
+
+// flipRow finds the row of the exchange a session flipped after, or -1
+// while there is none (addRow sets it when that row arrives).
+func (m *Model) flipRow(s *session.Session) int32 {
+	if s.Flip == nil {
+		return -1
+	}
+	if i := m.src.Index(s.Flip.Exchange); i >= 0 && i < m.Exchanges() {
+		return int32(i)
+	}
+	return -1
 }
 
 // sessionOf finds an exchange's session, inventing a placeholder when the
@@ -143,26 +176,63 @@ func (m *Model) sessionOf(e *session.Exchange) int32 {
 	return m.putSession(&session.Session{ID: e.Session, Started: e.Started()})
 }
 
+// Row flags.
+const (
+	rowCarrier = 1 << iota // carried COMET events (folded away on request)
+	rowWarn                // has conformance hints
+)
+
+// noTime stands for a missing start time: before every other.
+const noTime = math.MinInt64
+
+func rowFlags(e *session.Exchange) uint8 {
+	var f uint8
+	if len(e.Carries) > 0 {
+		f |= rowCarrier
+	}
+	if session.Warnings(e.Hints) > 0 {
+		f |= rowWarn
+	}
+	return f
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return noTime
+	}
+	return t.UnixNano()
+}
+
+func (m *Model) addRowAt(_ int, e *session.Exchange) { m.addRow(e) }
+
+// addRow adds the next row; e is only read, not kept.
 func (m *Model) addRow(e *session.Exchange) {
 	if e == nil {
 		e = &session.Exchange{}
 	}
-	r := int32(len(m.rows))
+	r := int32(len(m.rowSess))
 	si := m.sessionOf(e)
-	m.rows = append(m.rows, e)
 	m.rowSess = append(m.rowSess, si)
-	m.match.grow(len(m.rows))
+	m.start = append(m.start, nanos(e.Started()))
+	m.flags = append(m.flags, rowFlags(e))
+	m.match.grow(len(m.rowSess))
 	info := m.sessions[si]
-	tail := insertByStart(&info.Rows, r, m.rows)
-	if tailAll := insertByStart(&m.all, r, m.rows); m.sel == AllSessions {
+	if f := info.S.Flip; f != nil && e.ID == f.Exchange {
+		info.flipRow = r
+	}
+	tail := insertByStart(&info.Rows, r, m.start)
+	if tailAll := insertByStart(&m.all, r, m.start); m.sel == AllSessions {
 		tail = tailAll
 	}
 	m.widen(info, e)
-	if session.Warnings(e.Hints) > 0 {
+	if m.flags[r]&rowWarn != 0 {
 		info.HintRows++
 	}
 	if e.Transport == session.COMET {
 		info.CometRows++
+	}
+	if m.bulk {
+		return
 	}
 	ok := m.q.Match(e)
 	if ok {
@@ -181,20 +251,26 @@ func (m *Model) addRow(e *session.Exchange) {
 }
 
 func (m *Model) replaceRow(r int32, e *session.Exchange) {
-	old := m.rows[r]
-	m.rows[r] = e
+	if r == m.lastRow {
+		m.lastEx = nil
+	}
+	old, now := m.flags[r], rowFlags(e)
+	m.flags[r], m.start[r] = now, nanos(e.Started())
 	si := m.rowSess[r]
 	info := m.sessions[si]
+	if f := info.S.Flip; f != nil && e.ID == f.Exchange {
+		info.flipRow = r
+	}
 	m.widen(info, e)
-	if (session.Warnings(old.Hints) > 0) != (session.Warnings(e.Hints) > 0) {
-		if session.Warnings(e.Hints) > 0 {
+	if changed := (old ^ now) & rowWarn; changed != 0 {
+		if now&rowWarn != 0 {
 			info.HintRows++
 		} else {
 			info.HintRows--
 		}
 	}
-	was, now := m.match.get(int(r)), m.q.Match(e)
-	if was != now {
+	was, ok := m.match.get(int(r)), m.q.Match(e)
+	if was != ok {
 		d := 1
 		if was {
 			m.match.clear(int(r))
@@ -205,7 +281,7 @@ func (m *Model) replaceRow(r int32, e *session.Exchange) {
 		m.matches += d
 		info.Matches += d
 	}
-	if m.inView(si) && (was != now || (len(old.Carries) > 0) != (len(e.Carries) > 0)) {
+	if m.inView(si) && (was != ok || (old^now)&rowCarrier != 0) {
 		m.dirty = true
 	}
 }

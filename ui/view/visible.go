@@ -66,7 +66,11 @@ func (m *Model) Item(i int) Item {
 	if v < 0 {
 		return Item{Row: -1, Session: m.sessions[^v]}
 	}
-	return Item{Row: v, Exchange: m.rows[v], Session: m.sessions[m.rowSess[v]]}
+	e := m.src.ExchangeAt(int(v))
+	if e == nil {
+		e = &session.Exchange{}
+	}
+	return Item{Row: v, Exchange: e, Session: m.sessions[m.rowSess[v]]}
 }
 
 // IndexOf returns the visible index of a row number, or -1.
@@ -95,7 +99,7 @@ func (m *Model) Span() (first, last time.Time) {
 func (m *Model) inView(si int32) bool { return m.sel == AllSessions || int(si) == m.sel }
 
 func (m *Model) shows(r int32, match bool) bool {
-	return match && !(m.fold && len(m.rows[r].Carries) > 0)
+	return match && !(m.fold && m.flags[r]&rowCarrier != 0)
 }
 
 // refresh rebuilds the visible rows when something moved or the filter,
@@ -126,9 +130,9 @@ func (m *Model) refresh() {
 func (m *Model) appendVisible(si, r int32, match bool) {
 	info := m.sessions[si]
 	f := info.S.Flip
-	e := m.rows[r]
 	needDivider := f != nil && !m.flipDone[si] && (m.sel != AllSessions || match || info.Matches > 0)
-	if needDivider && e.ID != f.Exchange && !e.Started().Before(f.At) {
+	isFlip := info.flipRow == r
+	if needDivider && !isFlip && m.start[r] >= nanos(f.At) {
 		m.flipDone[si] = true
 		m.visible = append(m.visible, ^si)
 		needDivider = false
@@ -136,7 +140,7 @@ func (m *Model) appendVisible(si, r int32, match bool) {
 	if m.shows(r, match) {
 		m.visible = append(m.visible, r)
 	}
-	if needDivider && e.ID == f.Exchange {
+	if needDivider && isFlip {
 		m.flipDone[si] = true
 		m.visible = append(m.visible, ^si)
 	}
@@ -144,16 +148,16 @@ func (m *Model) appendVisible(si, r int32, match bool) {
 
 // insertByStart puts row r into list in start-time order, usually at the
 // end; it reports whether r went at the end.
-func insertByStart(list *[]int32, r int32, rows []*session.Exchange) bool {
+func insertByStart(list *[]int32, r int32, starts []int64) bool {
 	l := *list
-	start := rows[r].Started()
+	start := starts[r]
 	n := len(l)
-	if n == 0 || !start.Before(rows[l[n-1]].Started()) {
+	if n == 0 || start >= starts[l[n-1]] {
 		*list = append(l, r)
 		return true
 	}
 	i := n
-	for i > 0 && start.Before(rows[l[i-1]].Started()) {
+	for i > 0 && start < starts[l[i-1]] {
 		i--
 	}
 	l = append(l, 0)
@@ -176,10 +180,8 @@ func (m *Model) SessionOf(e *session.Exchange) *session.Session {
 
 // RowOf returns the row number of the exchange with the given id, or -1.
 func (m *Model) RowOf(id string) int32 {
-	for r := len(m.rows) - 1; r >= 0; r-- {
-		if m.rows[r].ID == id {
-			return int32(r)
-		}
+	if r := m.src.Index(id); r >= 0 && r < m.Exchanges() {
+		return int32(r)
 	}
 	return -1
 }
