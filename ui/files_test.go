@@ -221,3 +221,35 @@ func BenchmarkTickAt10kPerSecond(b *testing.B) {
 	}
 	b.ReportMetric(float64(h.in.model.Exchanges())/float64(b.N), "exchanges/tick")
 }
+
+// While a file loads, a tick re-reads the store in one go when a re-read is
+// due and otherwise leaves the model alone: looking at each new exchange
+// would take the store's lock the loader needs for every put.
+func TestTickWhileLoadingRereadsOnlyWhenDue(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	st := store.New(nil)
+	h.in.attach(st, nil)
+	h.in.load = &loadProgress{started: time.Now()}
+	h.in.load.reloaded(time.Second) // a re-read just took a second: the next waits 4 s
+	st.PutSession(&session.Session{ID: "s", Client: "127.0.0.1:5000", Started: t0})
+	for i := 0; i < 10; i++ {
+		st.PutExchange(&session.Exchange{ID: fmt.Sprint("e", i), Session: "s", Seq: i + 1, Direction: session.Reverse,
+			Request: message("GET /n HTTP/1.1\r\n\r\n", time.Duration(i)*time.Microsecond)})
+	}
+	h.in.tick()
+	if n := h.in.model.Exchanges(); n != 0 {
+		t.Fatalf("the model took in %d exchanges before a re-read was due", n)
+	}
+	if h.in.load.reloadDue() {
+		t.Fatal("a re-read is due 0 s after one that took 1 s")
+	}
+	h.in.load.lastReload = time.Now().Add(-5 * time.Second)
+	h.in.tick()
+	if n := h.in.model.Exchanges(); n != 10 {
+		t.Fatalf("after a due re-read the model has %d exchanges, want 10", n)
+	}
+	if h.in.load.reloadDue() {
+		t.Fatal("a re-read is due right after one")
+	}
+	h.in.load = nil
+}

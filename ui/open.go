@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,10 @@ import (
 // loadProgress is what the loader goroutine reports to the UI.
 type loadProgress struct {
 	done, total atomic.Int64
+	started     time.Time
 	lastReload  time.Time
+	reloadCost  time.Duration // how long the last re-read took on the UI goroutine
+	behind      bool          // the store changed since the last re-read
 }
 
 func (p *loadProgress) report(done, total int64) {
@@ -35,13 +39,16 @@ func (p *loadProgress) fraction() float64 {
 	return float64(p.done.Load()) / float64(t)
 }
 
-// reloadDue says whether a full re-read of a loading store may run now.
+// reloadDue says whether a full re-read of a loading store may run now: at
+// most once a second, and never more than a fifth of the time, since each
+// re-read grows with the store and holds the UI goroutine and the store.
 func (p *loadProgress) reloadDue() bool {
-	if time.Since(p.lastReload) < time.Second {
-		return false
-	}
-	p.lastReload = time.Now()
-	return true
+	return time.Since(p.lastReload) >= max(time.Second, 4*p.reloadCost)
+}
+
+// reloaded notes that a re-read just ended, having taken cost.
+func (p *loadProgress) reloaded(cost time.Duration) {
+	p.lastReload, p.reloadCost = time.Now(), cost
 }
 
 func (in *inspector) showOpen() {
@@ -76,7 +83,7 @@ func (in *inspector) openFile(path string) {
 	}
 	st := store.New(nil)
 	in.file = path
-	in.load = &loadProgress{}
+	in.load = &loadProgress{started: time.Now()}
 	in.banner.hide()
 	in.attach(st, nil)
 	lp := in.load
@@ -88,6 +95,7 @@ func (in *inspector) openFile(path string) {
 
 // loaded finishes a load on the UI goroutine.
 func (in *inspector) loaded(path string, closer io.Closer, warnings []string, err error) {
+	slog.Info("capture loaded", "path", path, "exchanges", in.st.Stats().Exchanges, "took", time.Since(in.load.started).Round(time.Millisecond))
 	in.load = nil
 	in.closer = closer
 	in.model.Reload()

@@ -39,13 +39,17 @@ func (in *inspector) tick() {
 	default:
 	}
 	changes := in.sub.Drain()
-	if in.load != nil && len(changes) == 1 && changes[0].Kind == store.Cleared && !in.load.reloadDue() {
-		// A fast load overflowed the subscription: re-read the store at
-		// most once a second until it is done.
-		in.sub.Close()
-		in.sub = in.st.Subscribe()
-		changes = nil
+	reread := false
+	if in.load != nil && (len(changes) > 0 || in.load.behind) {
+		// While a file loads, the model re-reads the store now and then
+		// in one go (see reloadDue), not exchange by exchange: each look
+		// takes the store's lock that the loader needs for every put.
+		changes, in.load.behind = nil, true
+		if in.load.reloadDue() {
+			changes, reread, in.load.behind = []store.Change{{Kind: store.Cleared}}, true, false
+		}
 	}
+	start := time.Now()
 	if in.model.Apply(changes) {
 		in.sessIdx = in.model.SessionList(in.sessIdx)
 		in.sessions.refresh()
@@ -53,6 +57,9 @@ func (in *inspector) tick() {
 		if in.selRow >= 0 {
 			in.detail.update(in.model.Row(in.selRow))
 		}
+	}
+	if reread {
+		in.load.reloaded(time.Since(start))
 	}
 	in.updateStatus()
 }
