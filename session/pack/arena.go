@@ -11,6 +11,7 @@
 package pack
 
 import (
+	"hash/maphash"
 	"io"
 	"reflect"
 	"unsafe"
@@ -43,7 +44,17 @@ type Arena struct {
 
 // New returns an empty arena.
 func New() *Arena {
-	return &Arena{cur: -1, strs: newTable[string](), pairs: newTable[session.Header]()}
+	seed := maphash.MakeSeed()
+	return &Arena{cur: -1,
+		strs: newTable(func(s string) uint64 { return maphash.String(seed, s) }),
+		pairs: newTable(func(h session.Header) uint64 {
+			var m maphash.Hash
+			m.SetSeed(seed)
+			m.WriteString(h.Name)
+			m.WriteByte(0)
+			m.WriteString(h.Value)
+			return m.Sum64()
+		})}
 }
 
 // Bytes returns how many bytes the packed records and the table take.
@@ -92,11 +103,15 @@ func (a *Arena) record(r Ref) []byte {
 type table[K comparable] struct {
 	items []K
 	idx   map[K]uint32
-	seen  map[K]struct{} // values seen once, candidates
+	// seen holds hashes of values seen once, the candidates: hashes, not
+	// the values, which may be slices of a whole message head that must
+	// not stay in memory (a collision only takes a value a little early).
+	seen map[uint64]struct{}
+	hash func(K) uint64
 }
 
-func newTable[K comparable]() table[K] {
-	return table[K]{idx: map[K]uint32{}, seen: map[K]struct{}{}}
+func newTable[K comparable](hash func(K) uint64) table[K] {
+	return table[K]{idx: map[K]uint32{}, seen: map[uint64]struct{}{}, hash: hash}
 }
 
 // index returns k's number, taking k (as keep copies it) the second time
@@ -108,14 +123,15 @@ func (t *table[K]) index(k K, fits bool, keep func(K) K) (uint32, bool) {
 	if !fits || len(t.items) >= maxTable {
 		return 0, false
 	}
-	if _, ok := t.seen[k]; !ok {
+	h := t.hash(k)
+	if _, ok := t.seen[h]; !ok {
 		if len(t.seen) >= maxSeen {
 			clear(t.seen)
 		}
-		t.seen[k] = struct{}{}
+		t.seen[h] = struct{}{}
 		return 0, false
 	}
-	delete(t.seen, k)
+	delete(t.seen, h)
 	kept := keep(k)
 	i := uint32(len(t.items))
 	t.items = append(t.items, kept)
