@@ -126,10 +126,14 @@ func (d *dec) str() string {
 
 func (d *dec) time(base int64) time.Time {
 	v := d.uvarint()
-	if v == 0 {
+	switch v {
+	case 0:
 		return time.Time{}
+	case 1:
+		sec := d.varint()
+		return time.Unix(sec, int64(d.uvarint()))
 	}
-	z := v - 1
+	z := v - 2
 	delta := int64(z>>1) ^ -int64(z&1)
 	return time.Unix(0, base+delta)
 }

@@ -65,12 +65,18 @@ func (a *Arena) appendExchange(b []byte, e *session.Exchange) []byte {
 // baseTime is the time the exchange's other times are stored relative to.
 func baseTime(e *session.Exchange) int64 {
 	for _, m := range []*session.Message{e.Request, e.Response} {
-		if m != nil && !m.First.IsZero() {
+		if m != nil && !m.First.IsZero() && nearNow(m.First) {
 			return m.First.UnixNano()
 		}
 	}
 	return 0
 }
+
+// deltaSpan bounds the times stored as nanosecond deltas (years ~1843 to
+// ~2096): two of them never differ by more than an int64 holds.
+const deltaSpan = 4e9 // seconds either side of 1970
+
+func nearNow(t time.Time) bool { s := t.Unix(); return s > -deltaSpan && s < deltaSpan }
 
 func (a *Arena) appendMessage(b []byte, m *session.Message, base int64) []byte {
 	if m == nil {
@@ -154,10 +160,17 @@ func appendLiteral(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
+// appendTime writes 0 for the zero time, 1 and the seconds and nanoseconds
+// for a time far from now (a placeholder such as 1601-01-01), else the
+// zig-zag delta from base plus 2.
 func appendTime(b []byte, t time.Time, base int64) []byte {
 	if t.IsZero() {
 		return append(b, 0)
 	}
+	if !nearNow(t) {
+		b = binary.AppendVarint(append(b, 1), t.Unix())
+		return binary.AppendUvarint(b, uint64(t.Nanosecond()))
+	}
 	d := t.UnixNano() - base
-	return binary.AppendUvarint(b, uint64(d<<1^d>>63)+1)
+	return binary.AppendUvarint(b, uint64(d<<1^d>>63)+2)
 }

@@ -232,3 +232,27 @@ func TestRepeatedHeaderLinesComeBackWhole(t *testing.T) {
 		}
 	}
 }
+
+// Times far from now (placeholders such as 1601-01-01 in a HAR, year 9999)
+// and times centuries apart come back as they went in (review: nanosecond
+// deltas overflowed).
+func TestTimesFarFromNowComeBack(t *testing.T) {
+	now := time.Now()
+	a := New()
+	for _, c := range []struct{ first, last time.Time }{
+		{time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC), now},
+		{now, time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)},
+		{time.Unix(0, 1<<62), time.Unix(0, -(1 << 62))},
+		{time.Date(1601, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(1601, 1, 1, 0, 0, 0, 2, time.UTC)},
+		{now, now.Add(-time.Hour)},
+	} {
+		e := &session.Exchange{ID: "x", Request: &session.Message{Method: "GET", First: c.first, Last: c.last},
+			Response: &session.Message{Status: 200, First: c.last, Last: c.first}}
+		got := a.Get(a.Put(e))
+		for i, pair := range [][2]time.Time{{got.Request.First, c.first}, {got.Request.Last, c.last}, {got.Response.First, c.last}, {got.Response.Last, c.first}} {
+			if !pair[0].Equal(pair[1]) {
+				t.Errorf("time %d: got %v, want %v", i, pair[0], pair[1])
+			}
+		}
+	}
+}
