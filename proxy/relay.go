@@ -167,8 +167,8 @@ func (r *Relay) serve(client net.Conn) {
 }
 
 // pipe copies one direction unchanged, queueing each chunk for the
-// dissector (see feeder) just before it is forwarded. EOF is passed on as a half-close; an error
-// cuts both ways. Only answers to requests the relay injected itself are
+// dissector (see feeder) just before it is forwarded. EOF is passed on as a
+// half-close; an error cuts both ways. Only answers to requests the relay injected itself are
 // held back from the upstream (see Relay.Inject).
 func (lc *liveConn) pipe(side session.Side, cause *atomic.Value) {
 	src, dst := lc.client, lc.up

@@ -211,11 +211,18 @@ func (st *Store) Each(from, to int, headers bool, fn func(i int, e *session.Exch
 	if !headers {
 		v.Skip = pack.Headers
 	}
+	st.batches(from, to, func(i int) { fn(i, st.ex.view(i, &v)) })
+}
+
+// batches calls fn with every store index from from up to (not including)
+// to, or to the end, in order, under the read lock taken eachBatch indexes
+// at a time, so a long walk never keeps a writer waiting for long.
+func (st *Store) batches(from, to int, fn func(i int)) {
 	for i := max(from, 0); ; {
 		st.mu.RLock()
 		end := min(to, st.ex.len(), i+eachBatch)
 		for ; i < end; i++ {
-			fn(i, st.ex.view(i, &v))
+			fn(i)
 		}
 		more := i < to && i < st.ex.len()
 		st.mu.RUnlock()
@@ -272,18 +279,9 @@ func (st *Store) Filter(from, to int, m Matcher, hit func(i int)) {
 	if !m.Full {
 		v.Skip = pack.Headers | pack.Wire
 	}
-	for i := max(from, 0); ; {
-		st.mu.RLock()
-		end := min(to, st.ex.len(), i+eachBatch)
-		for ; i < end; i++ {
-			if st.ex.passes(i, &m, finders, &v) {
-				hit(i)
-			}
+	st.batches(from, to, func(i int) {
+		if st.ex.passes(i, &m, finders, &v) {
+			hit(i)
 		}
-		more := i < to && i < st.ex.len()
-		st.mu.RUnlock()
-		if !more {
-			return
-		}
-	}
+	})
 }
