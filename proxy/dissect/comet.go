@@ -43,8 +43,31 @@ func looksJSON(body []byte) bool {
 	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
 }
 
+// startsJSON is looksJSON for a message whose bytes are not in memory: it
+// reads only the start of the body (after a chunk-size line), so that a
+// long body that cannot be COMET is not read back at all.
+func startsJSON(m *session.Message) bool {
+	if m.Raw != nil || m.Ref == nil {
+		return true // looksJSON decides
+	}
+	b := make([]byte, min(m.Ref.Len-int64(m.HeadLen), 512))
+	if len(b) <= 0 {
+		return false
+	}
+	n, _ := m.Ref.R.ReadAt(b, m.Ref.Off+int64(m.HeadLen))
+	b = b[:n]
+	if m.Chunked {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			return false
+		}
+		b = b[i+1:]
+	}
+	return looksJSON(b)
+}
+
 func decodeBody(m *session.Message) (comet.Decoded, bool) {
-	if m == nil || m.BodyLen == 0 || m.Truncated {
+	if m == nil || m.BodyLen == 0 || m.Truncated || !startsJSON(m) {
 		return comet.Decoded{}, false
 	}
 	body, err := m.Body()

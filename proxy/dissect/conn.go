@@ -5,6 +5,7 @@ package dissect
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,6 +24,27 @@ type Recorder interface {
 	PutExchange(e *session.Exchange)
 	Chunk(sessionID string, side session.Side, t time.Time, b []byte)
 }
+
+// Spooler is a Recorder that can read back the bytes Chunk recorded (a
+// capture file): a message longer than SpoolOver is then not held in
+// memory while it is dissected, and is stored once, as its chunks.
+type Spooler interface {
+	Spool(sessionID string, side session.Side, off int64) io.ReaderAt
+}
+
+// SpoolOver is the size past which a message's bytes are left to a
+// Spooler.
+const SpoolOver = 64 << 10
+
+// spoolSide is one side's stream in a Spooler.
+type spoolSide struct {
+	sp   Spooler
+	id   string
+	side session.Side
+}
+
+// At returns a reader of the side's stream from off on, or nil.
+func (s spoolSide) At(off int64) io.ReaderAt { return s.sp.Spool(s.id, s.side, off) }
 
 // Conn dissects one client connection. Feed and Close may be called from the
 // two copy goroutines at once.
@@ -55,6 +77,11 @@ func NewConn(rec Recorder, book *CometBook, client, upstream string, now time.Ti
 	c.sess = session.Session{ID: uuid.NewString(), Client: client, Upstream: upstream, Started: now}
 	c.readers[session.FromClient] = wire.NewReader(wire.Requests, &sideHandler{c, session.FromClient}, wire.Limits{})
 	c.readers[session.FromUpstream] = wire.NewReader(wire.Responses, &sideHandler{c, session.FromUpstream}, wire.Limits{})
+	if sp, ok := rec.(Spooler); ok {
+		for side, r := range c.readers {
+			r.SetSpool(spoolSide{sp, c.sess.ID, session.Side(side)}, SpoolOver)
+		}
+	}
 	c.publishSession()
 	return c
 }

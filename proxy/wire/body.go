@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -29,8 +30,10 @@ type frame struct {
 // bodyState holds the message whose body is being read.
 type bodyState struct {
 	m        *session.Message
-	remain   int64 // bytes left in the body or the chunk
-	trailers int   // trailer bytes so far
+	remain   int64       // bytes left in the body or the chunk
+	trailers int         // trailer bytes so far
+	spoolRun io.ReaderAt // the spool reads the message's bytes back (Raw is nil)
+	tried    bool        // the spool was asked for this message
 }
 
 // framing chooses how to read m's body; it returns what was wrong, or "".
@@ -224,7 +227,13 @@ var crlf = []byte("\r\n")
 // as truncated.
 func (r *Reader) keep(b []byte) {
 	m := r.m
+	if r.spoolRun != nil {
+		return
+	}
 	room := r.lim.MaxBody - int64(len(m.Raw)-m.HeadLen)
+	if r.spool != nil && (len(m.Raw)+len(b) > r.spoolAt || room < int64(len(b))) && r.startSpool() {
+		return
+	}
 	if room < int64(len(b)) {
 		m.Truncated = true
 		b = b[:max(room, 0)]
@@ -238,6 +247,40 @@ func (r *Reader) keep(b []byte) {
 		m.Raw = slices.Grow(m.Raw, n-len(m.Raw))
 	}
 	m.Raw = append(m.Raw, b...)
+}
+
+// spoolCheck is how many kept bytes are compared with what the spool
+// reads back before a message is left to it.
+const spoolCheck = 4 << 10
+
+// startSpool leaves the message in progress to the spool if it can: Raw is
+// dropped and its bytes are read back from the spool from now on.
+func (r *Reader) startSpool() bool {
+	m := r.m
+	if r.tried || m.Truncated {
+		return false
+	}
+	r.tried = true
+	run := r.spool.At(r.offset)
+	if run == nil {
+		return false
+	}
+	// The spool's idea of the stream must be this reader's: compare what it
+	// holds with the start of what was kept. A mismatch is a bug somewhere;
+	// keep the bytes in memory, as without a spool.
+	n := min(len(m.Raw), spoolCheck)
+	b := make([]byte, n)
+	if k, _ := run.ReadAt(b, 0); k != n || !bytes.Equal(b, m.Raw[:n]) {
+		r.spool = nil
+		return false
+	}
+	r.spoolRun, m.Raw = run, nil
+	return true
+}
+
+// spooled gives m, whose bytes the spool holds, a Ref to its first n bytes.
+func (r *Reader) spooled(m *session.Message, n int64) {
+	m.Ref = &session.RawRef{R: r.spoolRun, Len: n}
 }
 
 // keepLine keeps the line just read, as cut to MaxLine.
@@ -257,6 +300,9 @@ func (r *Reader) keepLine() {
 func (r *Reader) complete(t time.Time) {
 	m := r.m
 	m.Last = t
+	if r.spoolRun != nil {
+		r.spooled(m, r.msgWire)
+	}
 	if spare := cap(m.Raw) - len(m.Raw); spare > 4096 && spare > len(m.Raw)/8 {
 		m.Raw = slices.Clone(m.Raw) // do not leave growth room in a stored message
 	}
@@ -270,11 +316,18 @@ func (r *Reader) complete(t time.Time) {
 // partialBody returns the message whose body Close cut short in state st.
 func (r *Reader) partialBody(st state, now time.Time) *session.Message {
 	m := r.m
-	if (st == stChunkSize || st == stTrailer) && r.lwire > 0 {
-		r.keep(r.pending())
-		if r.lwire > int64(r.max) {
-			m.Truncated = true
+	inLine := (st == stChunkSize || st == stTrailer) && r.lwire > 0
+	if inLine {
+		r.keep(r.pending()) // may leave the message to the spool
+	}
+	if r.spoolRun != nil {
+		n := r.msgWire
+		if inLine {
+			n += r.lwire
 		}
+		r.spooled(m, n)
+	} else if inLine && r.lwire > int64(r.max) {
+		m.Truncated = true
 	}
 	m.Last = now
 	return m

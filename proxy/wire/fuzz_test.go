@@ -93,5 +93,7 @@ func FuzzReader(f *testing.F) {
 		if pausing {
 			sameEvents(t, "without pauses", whole, feedChecked(t, fuzzOpts(resp, false), in, 0))
 		}
+		spooled, _ := feedSpooled(t, o, &memSpool{}, in, int(step)+1)
+		sameSpooled(t, "spooled", whole, spooled)
 	})
 }

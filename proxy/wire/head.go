@@ -255,6 +255,9 @@ func (r *Reader) endHead(t time.Time) {
 	case bodyChunked, bodyClose:
 		extra = 512
 	}
+	if r.spool != nil {
+		extra = min(extra, r.spoolAt) // a longer one spools
+	}
 	m.Raw = make([]byte, len(r.hbuf), len(r.hbuf)+extra)
 	copy(m.Raw, r.hbuf)
 	r.headState = headState{hbuf: r.hbuf[:0], spans: r.spans[:0]}

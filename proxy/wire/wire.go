@@ -8,6 +8,7 @@ package wire
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"ptth-inspector/session"
@@ -148,6 +149,8 @@ type Reader struct {
 	closeAt  time.Time
 	startOK  bool // the pending start line's prefix was checked and looks like HTTP
 	headKind Kind // kind of the message being parsed
+	spool    Spool
+	spoolAt  int // kept bytes past which a message spools
 
 	lineState
 	headState
@@ -160,6 +163,22 @@ func NewReader(k Kind, h Handler, lim Limits) *Reader {
 	r.lineState.max = r.lim.MaxLine
 	return r
 }
+
+// Spool is where a Reader can read back bytes of its stream that were
+// recorded elsewhere (a capture file's chunk records), so that a long
+// message need not be held in memory.
+type Spool interface {
+	// At returns a reader of the stream from offset off on (the bytes fed
+	// so far, and later ones as they are fed), or nil when those bytes
+	// cannot be read back.
+	At(off int64) io.ReaderAt
+}
+
+// SetSpool makes a message whose kept bytes would pass over come back with
+// Raw nil and a Ref that reads all its bytes from s, when s can give them
+// and the head was kept exactly. Such a message is not cut at MaxBody: its
+// bytes are not in memory.
+func (r *Reader) SetSpool(s Spool, over int) { r.spool, r.spoolAt = s, over }
 
 // SetKind changes what the reader expects from the next message on; a
 // message already begun finishes as what it was.

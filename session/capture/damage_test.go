@@ -112,7 +112,8 @@ func TestHeaderErrors(t *testing.T) {
 		{"empty", nil, ErrNotCapture, "not a PTTH Inspector capture (the file is empty)"},
 		{"short", []byte("PTTH"), ErrNotCapture, "only 4 bytes"},
 		{"text", []byte("hello world, this is a text file"), ErrNotCapture, "not a PTTH Inspector capture"},
-		{"version", []byte("PTTHCAP\x02rest"), ErrVersion, "format version 2, this build reads version 1"},
+		{"version", []byte("PTTHCAP\x03rest"), ErrVersion, "format version 3, this build reads versions 1 to 2"},
+		{"version 0", []byte("PTTHCAP\x00rest"), ErrVersion, "format version 0, this build reads versions 1 to 2"},
 	}
 	for _, tc := range cases {
 		path := writeFile(t, tc.data)

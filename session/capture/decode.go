@@ -186,13 +186,26 @@ func decodeIndex(b []byte) (uint64, string, error) {
 	return idx, id, d.end()
 }
 
-func (d *dec) message() (*session.Message, int64) {
+// runRef is where a message stored as a run of chunk records lies: the
+// chunk record back bytes before its exchange record, and so on.
+type runRef struct {
+	flat bool // msgEarlier: the bytes lie back bytes before the record, in one piece
+	idx  uint64
+	side session.Side
+	back int64
+	skip int64
+	n    int64
+}
+
+// message decodes a message and returns it with the length of its Raw bytes
+// in the exchange record, or the run of chunk records holding them.
+func (d *dec) message() (*session.Message, int64, *runRef) {
 	if !d.bool() {
-		return nil, 0
+		return nil, 0, nil
 	}
 	flags := d.u8()
-	m := &session.Message{Chunked: flags&1 != 0, Truncated: flags&2 != 0}
-	if flags&^3 != 0 {
+	m := &session.Message{Chunked: flags&msgChunked != 0, Truncated: flags&msgTruncated != 0}
+	if flags&^(msgChunked|msgTruncated|msgInChunks|msgEarlier) != 0 || flags&msgInChunks != 0 && flags&msgEarlier != 0 {
 		d.fail()
 	}
 	m.Method, m.Target, m.Proto = d.istr(), d.str(), d.istr()
@@ -205,23 +218,43 @@ func (d *dec) message() (*session.Message, int64) {
 	m.BodyLen = d.varint()
 	m.First = d.time()
 	m.Last = d.time()
-	if raw > MaxRecord || m.HeadLen < 0 { // a negative HeadLen would make Body panic
+	if m.HeadLen < 0 { // a negative HeadLen would make Body panic
 		d.fail()
 	}
-	return m, int64(raw)
+	if flags&msgEarlier != 0 {
+		r := &runRef{flat: true, back: int64(d.uvarint()), n: int64(raw)}
+		if r.back <= 0 || r.n < 0 || raw > 1<<46 {
+			d.fail()
+		}
+		return m, 0, r
+	}
+	if flags&msgInChunks != 0 {
+		r := &runRef{idx: d.uvarint(), side: session.Side(d.u8())}
+		r.back, r.skip, r.n = int64(d.uvarint()), int64(d.uvarint()), int64(raw)
+		if r.side > session.FromUpstream || r.back <= 0 || r.skip < 0 || r.n < 0 || raw > 1<<46 {
+			d.fail()
+		}
+		return m, 0, r
+	}
+	if raw > MaxRecord {
+		d.fail()
+	}
+	return m, int64(raw), nil
 }
 
 // decodeExchange decodes an exchange's metadata and returns the lengths of
-// the request's and response's Raw bytes that follow it.
-func decodeExchange(b []byte, intern map[string]string) (*session.Exchange, [2]int64, error) {
+// the request's and response's Raw bytes that follow it, and the runs of
+// chunk records holding the bytes of those that are not there.
+func decodeExchange(b []byte, intern map[string]string) (*session.Exchange, [2]int64, [2]*runRef, error) {
 	d := &dec{b: b, intern: intern}
 	var raws [2]int64
+	var runs [2]*runRef
 	e := &session.Exchange{ID: d.str(), Session: d.istr()}
 	e.Seq = int(d.varint())
 	e.Direction = session.Direction(d.u8())
 	e.Transport = session.Transport(d.u8())
-	e.Request, raws[0] = d.message()
-	e.Response, raws[1] = d.message()
+	e.Request, raws[0], runs[0] = d.message()
+	e.Response, raws[1], runs[1] = d.message()
 	e.MessageID = d.str()
 	e.Carriers = d.strings()
 	e.Carries = d.strings()
@@ -229,7 +262,7 @@ func decodeExchange(b []byte, intern map[string]string) (*session.Exchange, [2]i
 	e.Hints = d.hints()
 	e.Error = d.str()
 	e.Injected = d.u8()&1 != 0
-	return e, raws, d.end()
+	return e, raws, runs, d.end()
 }
 
 // decodeChunkHead decodes the fixed part of a chunk payload and returns the

@@ -2,7 +2,7 @@
 // an append-only log of session snapshots, exchange snapshots and every
 // chunk of bytes that crossed the relay.
 //
-// # File layout (format version 1)
+// # File layout (format version 2; version 1 is read too)
 //
 // All integers are little-endian. "uvarint"/"varint" are Go's
 // encoding/binary varints (varint is zig-zag). A string is a uvarint byte
@@ -11,7 +11,7 @@
 // back in time.Local without a monotonic reading.
 //
 // The file starts with an 8-byte header: the magic "PTTHCAP" and a version
-// byte (1). Records follow, each in a frame:
+// byte (2). Records follow, each in a frame:
 //
 //	off size field
 //	0   4    n: payload length (at most MaxRecord, 256 MiB)
@@ -33,10 +33,23 @@
 //	              string MessageID, strings Carriers, strings Carries,
 //	              string ReplayOf, hints, string Error, byte flags (1 = Injected)
 //	  message:    byte present (0: nil, nothing follows); byte flags
-//	              (1 Chunked, 2 Truncated), string Method, Target, Proto,
-//	              varint Status, string Reason, headers Headers, Trailers,
-//	              uvarint len(Raw), varint HeadLen, varint BodyLen,
-//	              time First, Last
+//	              (1 Chunked, 2 Truncated, 4 InChunks, 8 Earlier), string
+//	              Method, Target, Proto, varint Status, string Reason,
+//	              headers Headers, Trailers, uvarint len(Raw), varint
+//	              HeadLen, varint BodyLen, time First, Last; with InChunks
+//	              also uvarint session index, byte Side, uvarint back,
+//	              uvarint skip; with Earlier also uvarint back
+//	InChunks:     the message's Raw is not in the exchange record (it
+//	              counts 0 bytes there) but in chunk records already
+//	              written: starting with the chunk record that begins back
+//	              bytes before this exchange record's frame, the payloads of
+//	              that session and side's chunk records in file order, less
+//	              the first skip bytes, len(Raw) bytes in all; records of
+//	              other streams in between are stepped over.
+//	Earlier:      the message's Raw is len(Raw) bytes in one piece, back
+//	              bytes before this exchange record's frame (inside an
+//	              earlier exchange record): a rewritten exchange does not
+//	              copy a large message again. Version 1 has neither flag.
 //	hints:        uvarint count, then string Code, Text, Exchange each
 //	headers:      uvarint count, then string Name, Value each
 //	strings:      uvarint count, then the strings
@@ -66,5 +79,10 @@
 //
 // The Writer buffers records and flushes them at least every FlushInterval
 // (100 ms), so after the process is killed every record written a second
-// earlier is in the file; it never calls fsync.
+// earlier is in the file; it never calls fsync. Behind it, on Linux, a
+// goroutine starts writeback of each full 8 MiB of the file and drops
+// written pages from the page cache (see fileSink.writeback). Writer.Spool
+// lets the dissector leave a message longer than 64 KiB in the chunk
+// records it was recorded as; Exchange then writes it InChunks, so its
+// bytes are on disk once and never all in memory.
 package capture

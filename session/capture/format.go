@@ -10,8 +10,13 @@ import (
 	"ptth-inspector/session"
 )
 
-// Version is the capture format version this package writes and reads.
-const Version = 1
+// Version is the capture format version this package writes; it reads
+// this one and MinVersion on. Version 2 added messages whose bytes are a
+// run of chunk records.
+const Version = 2
+
+// MinVersion is the oldest capture format version this package reads.
+const MinVersion = 1
 
 // Magic opens every capture file; the version byte follows it.
 const Magic = "PTTHCAP"
@@ -149,19 +154,36 @@ func appendSession(b []byte, idx uint64, s *session.Session) []byte {
 	return appendString(b, s.Error)
 }
 
-// appendMessage encodes a message's fields; its Raw bytes (rawLen of them)
-// are stored after the exchange's metadata.
-func appendMessage(b []byte, m *session.Message, rawLen int) []byte {
+// Message flags.
+const (
+	msgChunked   = 1
+	msgTruncated = 2
+	msgInChunks  = 4 // Raw is a run of chunk records, not in the exchange record
+	msgEarlier   = 8 // Raw is bytes an earlier record of the file holds
+)
+
+// appendMessage encodes a message's fields. Its Raw bytes (rawLen of them)
+// are stored after the exchange's metadata, or, when run is not nil, are
+// the run of chunk records it names (at is the exchange record's offset).
+func appendMessage(b []byte, m *session.Message, rawLen int64, run *chunkRun, at int64) []byte {
 	b = appendBool(b, m != nil)
 	if m == nil {
 		return b
 	}
 	var flags byte
 	if m.Chunked {
-		flags |= 1
+		flags |= msgChunked
 	}
 	if m.Truncated {
-		flags |= 2
+		flags |= msgTruncated
+	}
+	switch {
+	case run != nil && run.flat:
+		flags |= msgEarlier
+		rawLen = m.Ref.Len
+	case run != nil:
+		flags |= msgInChunks
+		rawLen = m.Ref.Len
 	}
 	b = append(b, flags)
 	b = appendString(b, m.Method)
@@ -175,17 +197,28 @@ func appendMessage(b []byte, m *session.Message, rawLen int) []byte {
 	b = binary.AppendVarint(b, int64(m.HeadLen))
 	b = binary.AppendVarint(b, m.BodyLen)
 	b = appendTime(b, m.First)
-	return appendTime(b, m.Last)
+	b = appendTime(b, m.Last)
+	switch {
+	case run != nil && run.flat:
+		b = binary.AppendUvarint(b, uint64(at-run.rec))
+	case run != nil:
+		b = binary.AppendUvarint(b, run.idx)
+		b = append(b, byte(run.side))
+		b = binary.AppendUvarint(b, uint64(at-run.rec))
+		b = binary.AppendUvarint(b, uint64(run.skip))
+	}
+	return b
 }
 
-// appendExchange encodes an exchange's metadata; the raws' lengths are given.
-func appendExchange(b []byte, e *session.Exchange, reqRaw, respRaw int) []byte {
+// appendExchange encodes the metadata of an exchange recorded at offset at:
+// its messages' bytes are raws, or the runs where those are not nil.
+func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, runs [2]*chunkRun) []byte {
 	b = appendString(b, e.ID)
 	b = appendString(b, e.Session)
 	b = binary.AppendVarint(b, int64(e.Seq))
 	b = append(b, byte(e.Direction), byte(e.Transport))
-	b = appendMessage(b, e.Request, reqRaw)
-	b = appendMessage(b, e.Response, respRaw)
+	b = appendMessage(b, e.Request, int64(len(raws[0])), runs[0], at)
+	b = appendMessage(b, e.Response, int64(len(raws[1])), runs[1], at)
 	b = appendString(b, e.MessageID)
 	b = appendStrings(b, e.Carriers)
 	b = appendStrings(b, e.Carries)

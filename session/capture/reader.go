@@ -77,8 +77,8 @@ func checkHeader(path string, h []byte) error {
 		return fmt.Errorf("%s: %w (it starts with %q, a capture starts with %q)", path, ErrNotCapture, h, Magic)
 	case len(h) < fileHdrLen:
 		return fmt.Errorf("%s: %w (the file is only %d bytes, shorter than the %d-byte header)", path, ErrNotCapture, len(h), fileHdrLen)
-	case h[len(Magic)] != Version:
-		return fmt.Errorf("%s: %w: the file is format version %d, this build reads version %d", path, ErrVersion, h[len(Magic)], Version)
+	case h[len(Magic)] < MinVersion || h[len(Magic)] > Version:
+		return fmt.Errorf("%s: %w: the file is format version %d, this build reads versions %d to %d", path, ErrVersion, h[len(Magic)], MinVersion, Version)
 	}
 	return nil
 }

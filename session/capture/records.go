@@ -71,13 +71,24 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 	} else {
 		meta = pay[4 : 4+ml]
 	}
-	e, raws, err := decodeExchange(meta, s.intern)
+	e, raws, runs, err := decodeExchange(meta, s.intern)
 	if err != nil || raws[0]+raws[1] != n-4-ml {
 		s.warn("undecodable exchange record at offset %d skipped", p)
 		return nil
 	}
 	rel := 4 + ml
 	msgs := [2]*session.Message{e.Request, e.Response}
+	for i, r := range runs {
+		switch {
+		case r == nil:
+		case r.back > p-int64(fileHdrLen) || r.flat && r.n > r.back:
+			s.warn("exchange record at offset %d points outside the file before it; its %s bytes are lost", p, [2]string{"request", "response"}[i])
+		case r.flat:
+			msgs[i].Ref = &session.RawRef{R: s.f, Off: p - r.back, Len: r.n}
+		default:
+			msgs[i].Ref = &session.RawRef{R: chunkRun{src: s.f, rec: p - r.back, idx: r.idx, side: r.side, skip: r.skip}, Len: r.n}
+		}
+	}
 	if s.inlineLeft >= 0 && s.inlineLeft < raws[0]+raws[1] {
 		// Over the budget: both stay in the file, behind one allocation.
 		refs := new([2]session.RawRef)

@@ -12,7 +12,8 @@ import (
 // capture file (Message.Ref) instead of holding their bytes, so a long
 // capture of large bodies does not grow the heap.
 func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
-	if err := w.Exchange(e); err != nil {
+	inline, err := w.exchange(e)
+	if err != nil {
 		return e, err
 	}
 	big := func(m *session.Message) bool { return m != nil && m.Ref == nil && len(m.Raw) > InlineRaw }
@@ -21,12 +22,8 @@ func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.rf == nil {
-		f, err := os.Open(w.path)
-		if err != nil {
-			return e, nil // keep the bytes in memory rather than lose them
-		}
-		w.rf = f
+	if w.readBack() == nil {
+		return e, nil // keep the bytes in memory rather than lose them
 	}
 	cp := *e
 	off := w.lastRaw
@@ -34,7 +31,7 @@ func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
 		if big(e.Request) {
 			cp.Request = w.spilled(e.Request, off)
 		}
-		off += wireLen(e.Request)
+		off += inline[0]
 	}
 	if big(e.Response) {
 		cp.Response = w.spilled(e.Response, off)
@@ -42,13 +39,17 @@ func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
 	return &cp, nil
 }
 
-// wireLen is how many bytes Exchange wrote for m: its Raw, or the bytes
-// behind its Ref when those are not in memory.
-func wireLen(m *session.Message) int64 {
-	if m.Raw == nil && m.Ref != nil {
-		return m.Ref.Len
+// readBack returns the handle spilled bytes are read with, opening it on
+// first use; nil when the file cannot be opened. w.mu is held.
+func (w *Writer) readBack() *os.File {
+	if w.rf == nil && !w.closed {
+		f, err := os.Open(w.path)
+		if err != nil {
+			return nil
+		}
+		w.rf = f
 	}
-	return int64(len(m.Raw))
+	return w.rf
 }
 
 func (w *Writer) spilled(m *session.Message, off int64) *session.Message {

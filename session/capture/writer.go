@@ -23,17 +23,20 @@ const (
 type Writer struct {
 	mu      sync.Mutex
 	f       *os.File
+	sink    *fileSink // under bw: counts bytes for the writeback loop
 	bw      *bufio.Writer
 	path    string
-	idx     map[string]uint64 // session ID → index
-	buf     []byte            // scratch for encoding one record
-	err     error             // sticky write error
-	off     int64             // file offset of the next byte written (buffered or not)
-	rf      *os.File          // read handle for spilled message bytes, opened on demand
-	lastRaw int64             // file offset of the last exchange record's request Raw
+	idx     map[string]uint64         // session ID → index
+	streams map[streamKey]*streamTail // live sessions' streams, for Spool
+	buf     []byte                    // scratch for encoding one record
+	err     error                     // sticky write error
+	off     int64                     // file offset of the next byte written (buffered or not)
+	rf      *os.File                  // read handle for spilled message bytes, opened on demand
+	lastRaw int64                     // file offset of the last exchange record's request Raw
 	closed  bool
 	stop    chan struct{}
-	done    chan struct{}
+	done    chan struct{} // closed when loop returns
+	wbDone  chan struct{} // closed when the writeback loop returns
 }
 
 // Create truncates or creates path with mode 0600, writes the file header
@@ -52,17 +55,25 @@ func Create(path string) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("create capture %s: %w", path, err)
 	}
+	sink := newFileSink(f, int64(len(hdr)))
 	w := &Writer{
-		f:    f,
-		bw:   bufio.NewWriterSize(f, writeBuf),
-		path: path,
-		off:  int64(len(hdr)),
-		idx:  map[string]uint64{},
-		buf:  make([]byte, 0, 4096),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		f:       f,
+		sink:    sink,
+		bw:      bufio.NewWriterSize(sink, writeBuf),
+		path:    path,
+		off:     int64(len(hdr)),
+		idx:     map[string]uint64{},
+		streams: map[streamKey]*streamTail{},
+		buf:     make([]byte, 0, 4096),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+		wbDone:  make(chan struct{}),
 	}
 	go w.loop()
+	go func() {
+		defer close(w.wbDone)
+		sink.writeback(w.stop)
+	}()
 	return w, nil
 }
 
@@ -172,6 +183,10 @@ func (w *Writer) Session(s *session.Session) error {
 	}
 	err := w.emit(kindSession, b, nil, nil)
 	w.keep(b)
+	if !s.Live() {
+		delete(w.streams, streamKey{idx, session.FromClient})
+		delete(w.streams, streamKey{idx, session.FromUpstream})
+	}
 	return err
 }
 
@@ -188,6 +203,12 @@ func (w *Writer) Chunk(sessionID string, side session.Side, t time.Time, b []byt
 	if err != nil {
 		return err
 	}
+	key := streamKey{idx, side}
+	tail := w.streams[key]
+	if tail == nil {
+		tail = new(streamTail)
+		w.streams[key] = tail
+	}
 	for {
 		part := b
 		if len(part) > maxChunk {
@@ -196,9 +217,11 @@ func (w *Writer) Chunk(sessionID string, side session.Side, t time.Time, b []byt
 		h := binary.AppendUvarint(w.buf[:frameLen], idx)
 		h = append(h, byte(side))
 		h = appendTime(h, t)
+		rec := w.off
 		if err := w.emit(kindChunk, h, part, nil); err != nil {
 			return err
 		}
+		tail.add(rec, int64(len(part)))
 		b = b[len(part):]
 		if len(b) == 0 {
 			return nil
@@ -215,32 +238,49 @@ func wire(m *session.Message) ([]byte, error) {
 	return m.Wire()
 }
 
-// Exchange appends an exchange snapshot with its messages' Raw bytes.
+// Exchange appends an exchange snapshot with its messages' Raw bytes; a
+// message whose bytes are a run of this writer's chunk records (see Spool)
+// is written as a reference to them.
 func (w *Writer) Exchange(e *session.Exchange) error {
-	req, err := wire(e.Request)
-	if err != nil {
-		return fmt.Errorf("exchange %s request: %w", e.ID, err)
-	}
-	resp, err := wire(e.Response)
-	if err != nil {
-		return fmt.Errorf("exchange %s response: %w", e.ID, err)
+	_, err := w.exchange(e)
+	return err
+}
+
+// exchange writes e and returns how many Raw bytes of each message the
+// record holds itself.
+func (w *Writer) exchange(e *session.Exchange) ([2]int64, error) {
+	var inline [2]int64
+	var own [2]chunkRun
+	var runs [2]*chunkRun
+	var raws [2][]byte
+	for i, m := range [2]*session.Message{e.Request, e.Response} {
+		if w.ownRun(m, &own[i]) {
+			runs[i] = &own[i]
+			continue
+		}
+		b, err := wire(m)
+		if err != nil {
+			return inline, fmt.Errorf("exchange %s %s: %w", e.ID, [2]string{"request", "response"}[i], err)
+		}
+		raws[i], inline[i] = b, int64(len(b))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
-		return err
+		return inline, err
 	}
-	b := appendExchange(w.buf[:frameLen+4], e, len(req), len(resp))
+	at := w.off
+	b := appendExchange(w.buf[:frameLen+4], e, at, raws, runs)
 	meta := len(b) - frameLen - 4
-	if int64(len(b))-frameLen+int64(len(req))+int64(len(resp)) > MaxRecord {
+	if int64(len(b))-frameLen+inline[0]+inline[1] > MaxRecord {
 		w.keep(b)
-		return fmt.Errorf("exchange %s: %w", e.ID, ErrTooLarge)
+		return inline, fmt.Errorf("exchange %s: %w", e.ID, ErrTooLarge)
 	}
 	binary.LittleEndian.PutUint32(b[frameLen:], uint32(meta))
 	w.lastRaw = w.off + int64(len(b))
-	err = w.emit(kindExchange, b, req, resp)
+	err := w.emit(kindExchange, b, raws[0], raws[1])
 	w.keep(b)
-	return err
+	return inline, err
 }
 
 // Flush writes buffered records to the file (without fsync).
@@ -256,7 +296,7 @@ func (w *Writer) Flush() error {
 	return nil
 }
 
-// Close flushes, stops the background flusher and closes the file.
+// Close flushes, stops the background loops and closes the file.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	if w.closed {
@@ -269,12 +309,13 @@ func (w *Writer) Close() error {
 			w.fail(err)
 		}
 	}
+	close(w.stop)
+	<-w.wbDone // it uses the file
 	if err := w.f.Close(); err != nil && w.err == nil {
 		w.fail(err)
 	}
 	err := w.err
 	w.mu.Unlock()
-	close(w.stop)
 	<-w.done
 	return err
 }

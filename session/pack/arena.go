@@ -32,14 +32,15 @@ const (
 
 // Arena holds packed exchanges.
 type Arena struct {
-	chunks  [][]byte // filled chunks and the one being filled (cur)
-	cur     int      // index of the chunk new records go to; -1: none yet
-	strs    table[string]
-	pairs   table[session.Header] // whole header lines that repeat
-	readers []io.ReaderAt         // where RawRefs read from
-	buf     []byte                // scratch for encoding one record
-	sec     []byte                // scratch for encoding one section of a message
-	used    int64                 // bytes of records packed
+	chunks   [][]byte // filled chunks and the one being filled (cur)
+	cur      int      // index of the chunk new records go to; -1: none yet
+	strs     table[string]
+	pairs    table[session.Header]  // whole header lines that repeat
+	readers  []io.ReaderAt          // where RawRefs read from
+	readerAt map[io.ReaderAt]uint64 // index in readers of each comparable one
+	buf      []byte                 // scratch for encoding one record
+	sec      []byte                 // scratch for encoding one section of a message
+	used     int64                  // bytes of records packed
 }
 
 // New returns an empty arena.
@@ -161,13 +162,21 @@ func (a *Arena) keepString(s string) string {
 }
 
 // reader returns the index of r in the readers table, adding it when new.
+// A reader that cannot be compared is added every time.
 func (a *Arena) reader(r io.ReaderAt) uint64 {
 	comparable := r == nil || reflect.TypeOf(r).Comparable()
-	for i := len(a.readers) - 1; i >= 0 && comparable; i-- {
-		if a.readers[i] == r {
-			return uint64(i)
+	if comparable {
+		if i, ok := a.readerAt[r]; ok {
+			return i
 		}
 	}
+	i := uint64(len(a.readers))
 	a.readers = append(a.readers, r)
-	return uint64(len(a.readers) - 1)
+	if comparable {
+		if a.readerAt == nil {
+			a.readerAt = map[io.ReaderAt]uint64{}
+		}
+		a.readerAt[r] = i
+	}
+	return i
 }

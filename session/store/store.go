@@ -3,6 +3,7 @@
 package store
 
 import (
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -106,6 +107,24 @@ func (st *Store) PutExchange(e *session.Exchange) {
 		st.writeLocked(func(k Sink) error { return k.Exchange(e) })
 	}
 	st.publishLocked(Change{Kind: kind, ID: e.ID, Index: i})
+}
+
+// Spooler is a Sink that can read back the bytes Chunk recorded, so a long
+// message need not be held in memory (see capture.Writer.Spool).
+type Spooler interface {
+	Spool(sessionID string, side session.Side, off int64) io.ReaderAt
+}
+
+// Spool returns a reader of the bytes recorded by Chunk for sessionID's
+// side from stream offset off on, or nil when the sink cannot give one.
+func (st *Store) Spool(sessionID string, side session.Side, off int64) io.ReaderAt {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	sp, ok := st.sink.(Spooler)
+	if !ok || st.sinkErr != nil {
+		return nil
+	}
+	return sp.Spool(sessionID, side, off)
 }
 
 // Chunk records bytes that crossed the relay; they go to the sink only.

@@ -1,0 +1,167 @@
+package capture
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+
+	"ptth-inspector/session"
+)
+
+// spoolRing is how many of a stream's latest chunk records a Writer
+// remembers for Spool.
+const spoolRing = 8
+
+// chunkRun reads a message whose bytes are stored once, in the chunk records
+// the relay wrote as they crossed it, instead of again in its exchange
+// record: from the chunk record at rec on, the payloads of session idx's
+// side chunks, less the first skip bytes. Records of other streams in
+// between are stepped over.
+type chunkRun struct {
+	src  io.ReaderAt // the capture file
+	rec  int64       // frame offset of the chunk record holding the first byte
+	idx  uint64
+	side session.Side
+	skip int64
+	flat bool // only as Writer.exchange's note: rec is where bytes written earlier lie, in one piece
+}
+
+// chunkHeadMax bounds a chunk record's frame and fixed payload head.
+const chunkHeadMax = frameLen + binary.MaxVarintLen64 + 1 + 8
+
+// ReadAt reads len(p) bytes of the run from offset off.
+func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
+	skip, pos, done := c.skip+off, c.rec, 0
+	var hdr [chunkHeadMax]byte
+	for first := true; done < len(p); first = false {
+		n, err := c.src.ReadAt(hdr[:], pos)
+		if n < frameLen {
+			if err == nil || err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return done, fmt.Errorf("message bytes in chunk records: at offset %d: %w", pos, err)
+		}
+		plen := int64(binary.LittleEndian.Uint32(hdr[0:4]))
+		kind := hdr[4]
+		if !validKind(kind) || plen > MaxRecord {
+			return done, fmt.Errorf("message bytes in chunk records: no record at offset %d", pos)
+		}
+		mine := false
+		if kind == kindChunk {
+			idx, side, _, hl, err := decodeChunkHead(hdr[frameLen:n])
+			if err == nil && int64(hl) <= plen && idx == c.idx && side == c.side {
+				mine = true
+				data := plen - int64(hl)
+				if skip >= data {
+					skip -= data
+				} else {
+					want := int(min(data-skip, int64(len(p)-done)))
+					m, err := c.src.ReadAt(p[done:done+want], pos+frameLen+int64(hl)+skip)
+					done += m
+					if m < want {
+						if err == nil || err == io.EOF {
+							err = io.ErrUnexpectedEOF
+						}
+						return done, fmt.Errorf("message bytes in chunk records: at offset %d: %w", pos, err)
+					}
+					skip = 0
+				}
+			}
+		}
+		if first && !mine {
+			return done, fmt.Errorf("message bytes in chunk records: offset %d holds no chunk of the message's stream", pos)
+		}
+		pos += frameLen + plen
+	}
+	return done, nil
+}
+
+// chunkPos is where one chunk record of a stream is.
+type chunkPos struct {
+	rec   int64 // frame offset
+	start int64 // stream offset of its first byte
+	n     int64
+}
+
+// streamKey names one direction of one session in a Writer.
+type streamKey struct {
+	idx  uint64
+	side session.Side
+}
+
+// streamTail is what a Writer remembers of one stream: its length so far
+// and where its latest chunk records are.
+type streamTail struct {
+	pos    int64
+	recent [spoolRing]chunkPos
+	next   int // ring index of the next record
+}
+
+// add notes a chunk record of n bytes at frame offset rec.
+func (t *streamTail) add(rec, n int64) {
+	t.recent[t.next] = chunkPos{rec: rec, start: t.pos, n: n}
+	t.next = (t.next + 1) % spoolRing
+	t.pos += n
+}
+
+// find returns the remembered chunk record holding stream offset off.
+func (t *streamTail) find(off int64) (chunkPos, bool) {
+	for _, c := range t.recent {
+		if c.n > 0 && c.start <= off && off < c.start+c.n {
+			return c, true
+		}
+	}
+	return chunkPos{}, false
+}
+
+// Spool returns a reader of the bytes recorded so far (and later) by Chunk
+// for sessionID's side, from stream offset off on; the stream offset counts
+// every byte passed to Chunk for that session and side. It returns nil when
+// off is not in one of the stream's latest chunk records or the writer
+// cannot be read back. A message whose Ref uses such a reader is written by
+// Exchange as a reference to the chunk records: its bytes are on disk once.
+func (w *Writer) Spool(sessionID string, side session.Side, off int64) io.ReaderAt {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.usable() != nil || w.readBack() == nil {
+		return nil
+	}
+	idx, ok := w.idx[sessionID]
+	if !ok {
+		return nil
+	}
+	t := w.streams[streamKey{idx, side}]
+	if t == nil {
+		return nil
+	}
+	c, ok := t.find(off)
+	if !ok {
+		return nil
+	}
+	return chunkRun{src: flushingReader{w}, rec: c.rec, idx: idx, side: side, skip: off - c.start}
+}
+
+// ownRun reports whether m's bytes are already in this writer's file: a
+// run of its chunk records (see Spool), or bytes an earlier record holds
+// (see Spill); it sets *c to where.
+func (w *Writer) ownRun(m *session.Message, c *chunkRun) bool {
+	if m == nil || m.Raw != nil || m.Ref == nil || m.Ref.Off < 0 {
+		return false
+	}
+	switch r := m.Ref.R.(type) {
+	case chunkRun:
+		if r.src != (flushingReader{w}) {
+			return false
+		}
+		r.skip += m.Ref.Off
+		*c = r
+		return true
+	case flushingReader:
+		if r.w != w {
+			return false
+		}
+		*c = chunkRun{rec: m.Ref.Off, flat: true}
+		return true
+	}
+	return false
+}
