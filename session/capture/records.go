@@ -81,7 +81,7 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 	for i, r := range runs {
 		switch {
 		case r == nil:
-		case r.back > p-int64(fileHdrLen) || r.flat && r.n > r.back:
+		case r.back > p-int64(fileHdrLen) || r.n > r.back: // its bytes all lie before this record
 			s.warn("exchange record at offset %d points outside the file before it; its %s bytes are lost", p, [2]string{"request", "response"}[i])
 		case r.flat:
 			msgs[i].Ref = &session.RawRef{R: s.f, Off: p - r.back, Len: r.n}

@@ -173,3 +173,21 @@ func TestRewriteOfSpilledExchangePointsBack(t *testing.T) {
 	want.Error = ""
 	sameExchange(t, c.exchanges[1], &want)
 }
+
+func TestRunLongerThanTheFileBeforeIt(t *testing.T) {
+	w, path := create(t)
+	must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("HTTP/1.1 200 OK\r\n\r\n")))
+	run := w.Spool("s1", session.FromUpstream, 0)
+	// A hostile or broken record claims far more bytes than lie before it.
+	e := &session.Exchange{ID: "x1", Session: "s1", Response: &session.Message{Proto: "HTTP/1.1", Status: 200, HeadLen: 19,
+		Ref: &session.RawRef{R: run, Len: 1 << 40}}}
+	must(t, w.Exchange(e))
+	must(t, w.Close())
+	c := scanAll(t, path, false)
+	if len(c.exchanges) != 1 || c.exchanges[0].Response.Ref != nil {
+		t.Fatalf("exchanges %+v", c.exchanges)
+	}
+	if !hasWarning(c.sum, "bytes are lost") {
+		t.Fatalf("no warning: %v", c.sum.Warnings)
+	}
+}
