@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"ptth-inspector/proxy/comet"
+	"ptth-inspector/proxy/dissect"
 	"ptth-inspector/session"
 )
 
@@ -62,7 +63,7 @@ func (r *Relay) cometActive(host string) bool {
 // (forward it). Once the answer has really been given, commit settles the
 // queue; if it cannot be given, undo restores it.
 func (r *Relay) cometPlan(host string, m *session.Message) (resp []byte, note string, commit, undo func()) {
-	if m == nil || m.Method != "POST" {
+	if m == nil || m.Method != "POST" || dissect.TooLongForComet(m) {
 		return nil, "", nil, nil
 	}
 	body, err := m.Body()

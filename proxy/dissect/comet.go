@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"ptth-inspector/proxy/comet"
+	"ptth-inspector/proxy/wire"
 	"ptth-inspector/session"
 )
 
@@ -43,6 +44,18 @@ func looksJSON(body []byte) bool {
 	return len(body) > 0 && (body[0] == '{' || body[0] == '[')
 }
 
+// MaxCometBody is the longest body read back to look for COMET events or
+// replies in, the reader's default MaxBody: a longer one used to be cut
+// there, and is still not read back whole into memory.
+const MaxCometBody = wire.DefaultMaxBody
+
+// TooLongForComet reports whether m's bytes are left in the capture and
+// its body is longer than MaxCometBody, so it is not read back to be
+// decoded as COMET.
+func TooLongForComet(m *session.Message) bool {
+	return m.Raw == nil && m.Ref != nil && m.BodyLen > MaxCometBody
+}
+
 // startsJSON is looksJSON for a message whose bytes are not in memory: it
 // reads only the start of the body (after a chunk-size line), so that a
 // long body that cannot be COMET is not read back at all.
@@ -50,10 +63,11 @@ func startsJSON(m *session.Message) bool {
 	if m.Raw != nil || m.Ref == nil {
 		return true // looksJSON decides
 	}
-	b := make([]byte, min(m.Ref.Len-int64(m.HeadLen), 512))
-	if len(b) <= 0 {
+	size := min(m.Ref.Len-int64(m.HeadLen), 512)
+	if size <= 0 {
 		return false
 	}
+	b := make([]byte, size)
 	n, _ := m.Ref.R.ReadAt(b, m.Ref.Off+int64(m.HeadLen))
 	b = b[:n]
 	if m.Chunked {
@@ -67,7 +81,7 @@ func startsJSON(m *session.Message) bool {
 }
 
 func decodeBody(m *session.Message) (comet.Decoded, bool) {
-	if m == nil || m.BodyLen == 0 || m.Truncated || !startsJSON(m) {
+	if m == nil || m.BodyLen == 0 || m.Truncated || TooLongForComet(m) || !startsJSON(m) {
 		return comet.Decoded{}, false
 	}
 	body, err := m.Body()
