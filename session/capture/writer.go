@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"bufio"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -23,8 +22,7 @@ const (
 type Writer struct {
 	mu      sync.Mutex
 	f       *os.File
-	sink    *fileSink // under bw: counts bytes for the writeback loop
-	bw      *bufio.Writer
+	out     recordSink
 	path    string
 	idx     map[string]uint64         // session ID → index
 	streams map[streamKey]*streamTail // live sessions' streams, for Spool
@@ -36,7 +34,6 @@ type Writer struct {
 	closed  bool
 	stop    chan struct{}
 	done    chan struct{} // closed when loop returns
-	wbDone  chan struct{} // closed when the writeback loop returns
 }
 
 // Create truncates or creates path with mode 0600, writes the file header
@@ -55,11 +52,9 @@ func Create(path string) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("create capture %s: %w", path, err)
 	}
-	sink := newFileSink(f, int64(len(hdr)))
 	w := &Writer{
 		f:       f,
-		sink:    sink,
-		bw:      bufio.NewWriterSize(sink, writeBuf),
+		out:     newSink(f, path, hdr),
 		path:    path,
 		off:     int64(len(hdr)),
 		idx:     map[string]uint64{},
@@ -67,13 +62,8 @@ func Create(path string) (*Writer, error) {
 		buf:     make([]byte, 0, 4096),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
-		wbDone:  make(chan struct{}),
 	}
 	go w.loop()
-	go func() {
-		defer close(w.wbDone)
-		sink.writeback(w.stop)
-	}()
 	return w, nil
 }
 
@@ -125,13 +115,13 @@ func (w *Writer) emit(kind byte, head, a, b []byte) error {
 	n := len(head) - frameLen + len(a) + len(b)
 	putFrame(head, kind, n)
 	binary.LittleEndian.PutUint32(head[5:9], frameCRC(head, head[frameLen:], a, b))
-	if _, err := w.bw.Write(head); err != nil {
+	if _, err := w.out.Write(head); err != nil {
 		return w.fail(err)
 	}
-	if _, err := w.bw.Write(a); err != nil {
+	if _, err := w.out.Write(a); err != nil {
 		return w.fail(err)
 	}
-	if _, err := w.bw.Write(b); err != nil {
+	if _, err := w.out.Write(b); err != nil {
 		return w.fail(err)
 	}
 	w.off += int64(len(head) + len(a) + len(b))
@@ -290,7 +280,7 @@ func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
 		return err
 	}
-	if err := w.bw.Flush(); err != nil {
+	if err := w.out.Flush(); err != nil {
 		return w.fail(err)
 	}
 	return nil
@@ -305,12 +295,14 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	if w.err == nil {
-		if err := w.bw.Flush(); err != nil {
+		if err := w.out.Flush(); err != nil {
 			w.fail(err)
 		}
 	}
 	close(w.stop)
-	<-w.wbDone // it uses the file
+	if err := w.out.Close(); err != nil && w.err == nil {
+		w.fail(err)
+	}
 	if err := w.f.Close(); err != nil && w.err == nil {
 		w.fail(err)
 	}
