@@ -10,8 +10,8 @@ import (
 
 const (
 	directAlign = 4096    // file offsets and lengths of direct writes are multiples of this
-	directBlock = 1 << 20 // bytes per direct write
-	directBufs  = 4       // blocks: one filling, the rest being written or free
+	directBlock = 8 << 20 // bytes per direct write
+	directBufs  = 3       // blocks: one filling, the rest being written or free
 )
 
 // writerAt is the part of *os.File a directSink writes blocks with.

@@ -45,10 +45,7 @@ func plainFile(t *testing.T, head []byte) *os.File {
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range b {
-		b[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8([32]byte{1}).Read(b)
 	return b
 }
 

@@ -80,7 +80,7 @@
 // The Writer buffers records and flushes them at least every FlushInterval
 // (100 ms), so after the process is killed every record written a second
 // earlier is in the file; it never calls fsync. On Linux it writes around
-// the page cache: whole aligned 1 MiB blocks through an O_DIRECT handle on a
+// the page cache: whole aligned 8 MiB blocks through an O_DIRECT handle on a
 // goroutine of their own, and on each flush the unaligned tail through the
 // ordinary handle (see directSink). Where O_DIRECT is refused it writes
 // through the page cache and a goroutine drops written pages behind it (see
