@@ -79,12 +79,9 @@
 //
 // The Writer buffers records and flushes them at least every FlushInterval
 // (100 ms), so after the process is killed every record written a second
-// earlier is in the file; it never calls fsync. On Linux it writes around
-// the page cache: whole aligned 8 MiB blocks through an O_DIRECT handle on a
-// goroutine of their own, and on each flush the unaligned tail through the
-// ordinary handle (see directSink). Where O_DIRECT is refused it writes
-// through the page cache and a goroutine drops written pages behind it (see
-// fileSink.writeback). Writer.Spool
+// earlier is in the file; it never calls fsync. Behind it, on Linux, a
+// goroutine starts writeback of each full 8 MiB of the file and drops
+// written pages from the page cache (see fileSink.writeback). Writer.Spool
 // lets the dissector leave a message longer than 64 KiB in the chunk
 // records it was recorded as; Exchange then writes it InChunks, so its
 // bytes are on disk once and never all in memory.

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"fmt"
-	"io"
 	"os"
 
 	"ptth-inspector/session"
@@ -68,18 +67,9 @@ type flushingReader struct{ w *Writer }
 func (r flushingReader) ReadAt(p []byte, off int64) (int, error) {
 	w := r.w
 	w.mu.Lock()
-	if w.err == nil && !w.closed {
-		if n, ok := w.out.CopyHeld(p, off); ok {
-			w.mu.Unlock()
-			if n < len(p) {
-				return n, io.EOF
-			}
-			return n, nil
-		}
-		if off+int64(len(p)) > w.out.HandedTo() {
-			if err := w.out.Flush(); err != nil {
-				w.fail(err)
-			}
+	if off+int64(len(p)) > w.off-int64(w.bw.Buffered()) && w.err == nil && !w.closed {
+		if err := w.bw.Flush(); err != nil {
+			w.fail(err)
 		}
 	}
 	rf := w.rf

@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bufio"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -22,7 +23,8 @@ const (
 type Writer struct {
 	mu      sync.Mutex
 	f       *os.File
-	out     recordSink
+	sink    *fileSink // under bw: counts bytes for the writeback loop
+	bw      *bufio.Writer
 	path    string
 	idx     map[string]uint64         // session ID → index
 	streams map[streamKey]*streamTail // live sessions' streams, for Spool
@@ -34,6 +36,7 @@ type Writer struct {
 	closed  bool
 	stop    chan struct{}
 	done    chan struct{} // closed when loop returns
+	wbDone  chan struct{} // closed when the writeback loop returns
 }
 
 // Create truncates or creates path with mode 0600, writes the file header
@@ -52,9 +55,11 @@ func Create(path string) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("create capture %s: %w", path, err)
 	}
+	sink := newFileSink(f, int64(len(hdr)))
 	w := &Writer{
 		f:       f,
-		out:     newSink(f, path, hdr),
+		sink:    sink,
+		bw:      bufio.NewWriterSize(sink, writeBuf),
 		path:    path,
 		off:     int64(len(hdr)),
 		idx:     map[string]uint64{},
@@ -62,8 +67,13 @@ func Create(path string) (*Writer, error) {
 		buf:     make([]byte, 0, 4096),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
+		wbDone:  make(chan struct{}),
 	}
 	go w.loop()
+	go func() {
+		defer close(w.wbDone)
+		sink.writeback(w.stop)
+	}()
 	return w, nil
 }
 
@@ -115,13 +125,13 @@ func (w *Writer) emit(kind byte, head, a, b []byte) error {
 	n := len(head) - frameLen + len(a) + len(b)
 	putFrame(head, kind, n)
 	binary.LittleEndian.PutUint32(head[5:9], frameCRC(head, head[frameLen:], a, b))
-	if _, err := w.out.Write(head); err != nil {
+	if _, err := w.bw.Write(head); err != nil {
 		return w.fail(err)
 	}
-	if _, err := w.out.Write(a); err != nil {
+	if _, err := w.bw.Write(a); err != nil {
 		return w.fail(err)
 	}
-	if _, err := w.out.Write(b); err != nil {
+	if _, err := w.bw.Write(b); err != nil {
 		return w.fail(err)
 	}
 	w.off += int64(len(head) + len(a) + len(b))
@@ -280,7 +290,7 @@ func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
 		return err
 	}
-	if err := w.out.Flush(); err != nil {
+	if err := w.bw.Flush(); err != nil {
 		return w.fail(err)
 	}
 	return nil
@@ -295,14 +305,12 @@ func (w *Writer) Close() error {
 	}
 	w.closed = true
 	if w.err == nil {
-		if err := w.out.Flush(); err != nil {
+		if err := w.bw.Flush(); err != nil {
 			w.fail(err)
 		}
 	}
 	close(w.stop)
-	if err := w.out.Close(); err != nil && w.err == nil {
-		w.fail(err)
-	}
+	<-w.wbDone // it uses the file
 	if err := w.f.Close(); err != nil && w.err == nil {
 		w.fail(err)
 	}
