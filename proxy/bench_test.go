@@ -19,13 +19,21 @@ import (
 	"ptth-inspector/session/store"
 )
 
+// relayRounds is how many times BenchmarkRelay alternates between the
+// ways it relays: the build machine's speed drifts over seconds, and
+// alternating spreads that drift over every way alike instead of favouring
+// whichever ran first.
+const relayRounds = 4
+
 // BenchmarkRelay runs one reversed-request workload in one run: straight
 // from client to server, through a bare io.Copy relay (the limit of any relay
 // on this machine), through our relay dissecting into memory only, and
 // through our relay with capture on. It reports relay/bare and relay/direct
 // throughput ratios (capture on), nocapture/bare, and RAM per exchange; for
 // 1 MiB bodies also the rate the capture file was written at and the rate
-// the disk under it takes a plain sequential write.
+// the disk under it takes a plain sequential write. Direct, bare, user-copy
+// and capture-on runs alternate over relayRounds rounds; ns/op times only
+// the capture-on runs.
 func BenchmarkRelay(b *testing.B) {
 	for _, tc := range []struct {
 		name  string
@@ -33,7 +41,8 @@ func BenchmarkRelay(b *testing.B) {
 		body  int
 	}{{"64B", 4, 64}, {"1MiB", 1, 1 << 20}} {
 		b.Run(tc.name, func(b *testing.B) {
-			server := newPTTHServer(b, (b.N+tc.conns-1)/tc.conns, tc.conns)
+			per := (b.N + relayRounds*tc.conns - 1) / (relayRounds * tc.conns)
+			server := newPTTHServer(b, per, tc.conns)
 			bare := bareRelay(b, server.addr(), false)
 			userCopy := bareRelay(b, server.addr(), true)
 			dir := benchDir(b)
@@ -51,32 +60,40 @@ func BenchmarkRelay(b *testing.B) {
 			b.SetBytes(int64(tc.body))
 			b.ReportAllocs()
 
-			direct := runWorkload(b, server, server.addr(), tc.conns, tc.body)
-			viaBare := runWorkload(b, server, bare, tc.conns, tc.body)
-			viaUserCopy := runWorkload(b, server, userCopy, tc.conns, tc.body)
-			// The same relay without a capture file: how much of the cost is
-			// dissection and how much is writing to disk.
+			// The same relay without a capture file, against a bare run
+			// just before it: how much of the cost is dissection and how
+			// much is writing to disk. It keeps every message in memory,
+			// so it runs once, before the rounds.
 			memOnly := &Relay{Listen: "127.0.0.1:0", Upstream: server.addr(), Rec: store.New(nil)}
 			if err := memOnly.Start(); err != nil {
 				b.Fatal(err)
 			}
+			bareBeside := runWorkload(b, server, bare, tc.conns, tc.body)
 			viaMemOnly := runWorkload(b, server, memOnly.Addr(), tc.conns, tc.body)
 			memOnly.Close()
 			var before, after runtime.MemStats
-			// The memory-only relay held every message: hand that memory
-			// back now rather than while the next phase is measured.
+			// Hand the memory-only relay's memory back now rather than
+			// while the rounds are measured.
 			debug.FreeOSMemory()
 			runtime.ReadMemStats(&before)
+			var direct, viaBare, viaUserCopy, viaOurs time.Duration
 			b.ResetTimer()
-			viaOurs := runWorkload(b, server, ours.Addr(), tc.conns, tc.body)
 			b.StopTimer()
-			waitEnded(b, st, tc.conns)
+			for range relayRounds {
+				direct += runWorkload(b, server, server.addr(), tc.conns, tc.body)
+				viaBare += runWorkload(b, server, bare, tc.conns, tc.body)
+				viaUserCopy += runWorkload(b, server, userCopy, tc.conns, tc.body)
+				b.StartTimer()
+				viaOurs += runWorkload(b, server, ours.Addr(), tc.conns, tc.body)
+				b.StopTimer()
+			}
+			waitEnded(b, st, relayRounds*tc.conns)
 			runtime.GC()
 			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(viaBare)/float64(viaOurs), "relay/bare")
 			b.ReportMetric(float64(direct)/float64(viaOurs), "relay/direct")
 			b.ReportMetric(float64(direct)/float64(viaBare), "bare/direct")
-			b.ReportMetric(float64(viaBare)/float64(viaMemOnly), "nocapture/bare")
+			b.ReportMetric(float64(bareBeside)/float64(viaMemOnly), "nocapture/bare")
 			b.ReportMetric(float64(viaUserCopy)/float64(viaOurs), "relay/usercopy")
 			if n := st.Stats().Exchanges; n > 0 {
 				b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/float64(n), "heapB/exchange")
