@@ -163,9 +163,9 @@ const (
 )
 
 // appendMessage encodes a message's fields. Its Raw bytes (rawLen of them)
-// are stored after the exchange's metadata, or, when run is not nil, are
-// the run of chunk records it names (at is the exchange record's offset).
-func appendMessage(b []byte, m *session.Message, rawLen int64, run *chunkRun, at int64) []byte {
+// are stored after the exchange's metadata, or, when kept is not nil, are
+// where kept says (at is the exchange record's offset).
+func appendMessage(b []byte, m *session.Message, rawLen int64, kept *stored, at int64) []byte {
 	b = appendBool(b, m != nil)
 	if m == nil {
 		return b
@@ -178,10 +178,10 @@ func appendMessage(b []byte, m *session.Message, rawLen int64, run *chunkRun, at
 		flags |= msgTruncated
 	}
 	switch {
-	case run != nil && run.flat:
+	case kept != nil && kept.earlier:
 		flags |= msgEarlier
 		rawLen = m.Ref.Len
-	case run != nil:
+	case kept != nil:
 		flags |= msgInChunks
 		rawLen = m.Ref.Len
 	}
@@ -199,26 +199,26 @@ func appendMessage(b []byte, m *session.Message, rawLen int64, run *chunkRun, at
 	b = appendTime(b, m.First)
 	b = appendTime(b, m.Last)
 	switch {
-	case run != nil && run.flat:
-		b = binary.AppendUvarint(b, uint64(at-run.rec))
-	case run != nil:
-		b = binary.AppendUvarint(b, run.idx)
-		b = append(b, byte(run.side))
-		b = binary.AppendUvarint(b, uint64(at-run.rec))
-		b = binary.AppendUvarint(b, uint64(run.skip))
+	case kept != nil && kept.earlier:
+		b = binary.AppendUvarint(b, uint64(at-kept.at))
+	case kept != nil:
+		b = binary.AppendUvarint(b, kept.run.idx)
+		b = append(b, byte(kept.run.side))
+		b = binary.AppendUvarint(b, uint64(at-kept.run.rec))
+		b = binary.AppendUvarint(b, uint64(kept.run.skip))
 	}
 	return b
 }
 
 // appendExchange encodes the metadata of an exchange recorded at offset at:
-// its messages' bytes are raws, or the runs where those are not nil.
-func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, runs [2]*chunkRun) []byte {
+// its messages' bytes are raws, or where kept says when not nil.
+func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, kept [2]*stored) []byte {
 	b = appendString(b, e.ID)
 	b = appendString(b, e.Session)
 	b = binary.AppendVarint(b, int64(e.Seq))
 	b = append(b, byte(e.Direction), byte(e.Transport))
-	b = appendMessage(b, e.Request, int64(len(raws[0])), runs[0], at)
-	b = appendMessage(b, e.Response, int64(len(raws[1])), runs[1], at)
+	b = appendMessage(b, e.Request, int64(len(raws[0])), kept[0], at)
+	b = appendMessage(b, e.Response, int64(len(raws[1])), kept[1], at)
 	b = appendString(b, e.MessageID)
 	b = appendStrings(b, e.Carriers)
 	b = appendStrings(b, e.Carries)

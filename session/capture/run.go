@@ -23,7 +23,16 @@ type chunkRun struct {
 	idx  uint64
 	side session.Side
 	skip int64
-	flat bool // only as Writer.exchange's note: rec is where bytes written earlier lie, in one piece
+}
+
+// stored is where a message's bytes already lie in the file a Writer
+// writes, so its exchange record names them instead of holding them again:
+// a run of chunk records (msgInChunks), or, when earlier, one piece an
+// earlier record holds at offset at (msgEarlier).
+type stored struct {
+	run     chunkRun
+	earlier bool
+	at      int64
 }
 
 // chunkHeadMax bounds a chunk record's frame and fixed payload head.
@@ -36,10 +45,7 @@ func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
 	for first := true; done < len(p); first = false {
 		n, err := c.src.ReadAt(hdr[:], pos)
 		if n < frameLen {
-			if err == nil || err == io.EOF {
-				err = io.ErrUnexpectedEOF
-			}
-			return done, fmt.Errorf("message bytes in chunk records: at offset %d: %w", pos, err)
+			return done, shortRead(pos, err)
 		}
 		plen := int64(binary.LittleEndian.Uint32(hdr[0:4]))
 		kind := hdr[4]
@@ -59,10 +65,7 @@ func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
 					m, err := c.src.ReadAt(p[done:done+want], pos+frameLen+int64(hl)+skip)
 					done += m
 					if m < want {
-						if err == nil || err == io.EOF {
-							err = io.ErrUnexpectedEOF
-						}
-						return done, fmt.Errorf("message bytes in chunk records: at offset %d: %w", pos, err)
+						return done, shortRead(pos, err)
 					}
 					skip = 0
 				}
@@ -74,6 +77,15 @@ func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
 		pos += frameLen + plen
 	}
 	return done, nil
+}
+
+// shortRead is the error for a chunk record at pos that could not be read
+// whole; err is what the read returned.
+func shortRead(pos int64, err error) error {
+	if err == nil || err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("message bytes in chunk records: at offset %d: %w", pos, err)
 }
 
 // chunkPos is where one chunk record of a stream is.
@@ -141,10 +153,10 @@ func (w *Writer) Spool(sessionID string, side session.Side, off int64) io.Reader
 	return chunkRun{src: flushingReader{w}, rec: c.rec, idx: idx, side: side, skip: off - c.start}
 }
 
-// ownRun reports whether m's bytes are already in this writer's file: a
+// stored reports whether m's bytes are already in this writer's file: a
 // run of its chunk records (see Spool), or bytes an earlier record holds
-// (see Spill); it sets *c to where.
-func (w *Writer) ownRun(m *session.Message, c *chunkRun) bool {
+// (see Spill); it sets *at to where.
+func (w *Writer) stored(m *session.Message, at *stored) bool {
 	if m == nil || m.Raw != nil || m.Ref == nil || m.Ref.Off < 0 {
 		return false
 	}
@@ -154,13 +166,13 @@ func (w *Writer) ownRun(m *session.Message, c *chunkRun) bool {
 			return false
 		}
 		r.skip += m.Ref.Off
-		*c = r
+		*at = stored{run: r}
 		return true
 	case flushingReader:
 		if r.w != w {
 			return false
 		}
-		*c = chunkRun{rec: m.Ref.Off, flat: true}
+		*at = stored{earlier: true, at: m.Ref.Off}
 		return true
 	}
 	return false

@@ -250,12 +250,12 @@ func (w *Writer) Exchange(e *session.Exchange) error {
 // record holds itself.
 func (w *Writer) exchange(e *session.Exchange) ([2]int64, error) {
 	var inline [2]int64
-	var own [2]chunkRun
-	var runs [2]*chunkRun
+	var own [2]stored
+	var kept [2]*stored
 	var raws [2][]byte
 	for i, m := range [2]*session.Message{e.Request, e.Response} {
-		if w.ownRun(m, &own[i]) {
-			runs[i] = &own[i]
+		if w.stored(m, &own[i]) {
+			kept[i] = &own[i]
 			continue
 		}
 		b, err := wire(m)
@@ -270,7 +270,7 @@ func (w *Writer) exchange(e *session.Exchange) ([2]int64, error) {
 		return inline, err
 	}
 	at := w.off
-	b := appendExchange(w.buf[:frameLen+4], e, at, raws, runs)
+	b := appendExchange(w.buf[:frameLen+4], e, at, raws, kept)
 	meta := len(b) - frameLen - 4
 	if int64(len(b))-frameLen+inline[0]+inline[1] > MaxRecord {
 		w.keep(b)
