@@ -1,13 +1,10 @@
 package dissect
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"ptth-inspector/session"
-	"ptth-inspector/session/capture"
-	"ptth-inspector/session/store"
 )
 
 // BenchmarkFlippedExchange dissects the relay benchmark's small workload
@@ -16,13 +13,7 @@ import (
 // store over a capture file. It is the per-exchange CPU the relay spends
 // beside forwarding.
 func BenchmarkFlippedExchange(b *testing.B) {
-	w, err := capture.Create(filepath.Join(b.TempDir(), "c.ptthcap"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer w.Close()
-	st := store.New(w)
-	c := NewConn(st, NewCometBook(st), "127.0.0.1:5000", "127.0.0.1:80", time.Now())
+	c, _ := recordingConn(b)
 	now := time.Now()
 	c.Feed(session.FromClient, []byte("POST /q HTTP/1.1\r\nHost: relay\r\nUpgrade: PTTH/1.0\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n"), now)
 	c.Feed(session.FromUpstream, []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: PTTH/1.0\r\nConnection: Upgrade\r\n\r\n"), now)

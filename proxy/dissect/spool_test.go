@@ -13,16 +13,23 @@ import (
 	"ptth-inspector/session/store"
 )
 
+// recordingConn returns a Conn recording into a store over a new capture
+// file, as the relay's connections do; the file is closed at cleanup.
+func recordingConn(tb testing.TB) (*Conn, *store.Store) {
+	tb.Helper()
+	w, err := capture.Create(filepath.Join(tb.TempDir(), "c.ptthcap"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { w.Close() })
+	st := store.New(w)
+	return NewConn(st, NewCometBook(st), "10.0.0.1:5000", "up:80", time.Now()), st
+}
+
 // A body left in the capture is not read back whole to look for COMET in
 // it when it is longer than MaxCometBody, even when it starts like JSON.
 func TestLongJSONBodyNotReadBack(t *testing.T) {
-	w, err := capture.Create(filepath.Join(t.TempDir(), "c.ptthcap"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	st := store.New(w)
-	c := NewConn(st, NewCometBook(st), "10.0.0.1:5000", "up:80", time.Now())
+	c, st := recordingConn(t)
 	size := int64(MaxCometBody + 8<<20)
 	piece := bytes.Repeat([]byte(" "), 1<<20)
 	piece[0] = '{'

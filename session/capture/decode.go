@@ -186,15 +186,16 @@ func decodeIndex(b []byte) (uint64, string, error) {
 	return idx, id, d.end()
 }
 
-// runRef is where a message stored as a run of chunk records lies: the
-// chunk record back bytes before its exchange record, and so on.
+// runRef is where a message whose bytes are not in its exchange record
+// lies, back bytes before that record: a run of chunk records starting
+// there (msgInChunks), or, when earlier, one piece there (msgEarlier).
 type runRef struct {
-	flat bool // msgEarlier: the bytes lie back bytes before the record, in one piece
-	idx  uint64
-	side session.Side
-	back int64
-	skip int64
-	n    int64
+	earlier bool
+	idx     uint64
+	side    session.Side
+	back    int64
+	skip    int64
+	n       int64
 }
 
 // message decodes a message and returns it with the length of its Raw bytes
@@ -222,7 +223,7 @@ func (d *dec) message() (*session.Message, int64, *runRef) {
 		d.fail()
 	}
 	if flags&msgEarlier != 0 {
-		r := &runRef{flat: true, back: int64(d.uvarint()), n: int64(raw)}
+		r := &runRef{earlier: true, back: int64(d.uvarint()), n: int64(raw)}
 		if r.back <= 0 || r.n < 0 || raw > 1<<46 {
 			d.fail()
 		}

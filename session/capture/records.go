@@ -83,7 +83,7 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 		case r == nil:
 		case r.back > p-int64(fileHdrLen) || r.n > r.back: // its bytes all lie before this record
 			s.warn("exchange record at offset %d points outside the file before it; its %s bytes are lost", p, [2]string{"request", "response"}[i])
-		case r.flat:
+		case r.earlier:
 			msgs[i].Ref = &session.RawRef{R: s.f, Off: p - r.back, Len: r.n}
 		default:
 			msgs[i].Ref = &session.RawRef{R: chunkRun{src: s.f, rec: p - r.back, idx: r.idx, side: r.side, skip: r.skip}, Len: r.n}

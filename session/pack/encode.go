@@ -25,7 +25,9 @@ import (
 // str: uvarint v; v&1 = 1: the table's string v>>1; else v>>1 bytes follow.
 // header: uvarint v; v&1 = 1: the header table's line v>>1; else (v = 0)
 // str Name, str Value.
-// time: uvarint 0 for the zero time, else zig-zag(nanos - base) + 1.
+// time: uvarint 0 for the zero time; 1, varint seconds and uvarint
+// nanoseconds for a time far from now (see nearNow); else zig-zag(nanos -
+// base) + 2.
 // headers, hints and strs: a uvarint count, then their strings.
 
 // Message flags.
