@@ -17,6 +17,14 @@ const chunkSize = 64 << 10
 // ever dropped).
 const chunksPerSide = 16
 
+// settle is how long the dissector, woken from idle by a chunk, lets more
+// chunks gather before it starts. Dissecting a burst at once instead of each
+// chunk the moment it is queued keeps the dissector from running ahead of
+// the forwarding goroutines on a busy machine (with 64-byte exchanges on 2
+// cores, relay/bare goes from about 0.73 to about 0.83; see
+// BenchmarkRelay). Anything that waits for the dissector cuts it short.
+const settle = time.Millisecond
+
 // chunkPool recycles read buffers between connections.
 var chunkPool = sync.Pool{New: func() any { return new([chunkSize]byte) }}
 
@@ -38,18 +46,23 @@ type feedItem struct {
 // queued). Paths that act on the dissector's state (intercept, injection)
 // call sync first.
 type feeder struct {
-	d     *dissect.Conn
-	q     chan feedItem
-	owed  atomic.Int64 // items queued and not yet dissected
-	free  [2]chan *[chunkSize]byte
-	made  [2]int // buffers made per side, at most chunksPerSide
-	mu    sync.RWMutex
-	ended bool
-	done  chan struct{}
+	d      *dissect.Conn
+	q      chan feedItem
+	owed   atomic.Int64 // items queued and not yet dissected
+	free   [2]chan *[chunkSize]byte
+	made   [2]int        // buffers made per side, at most chunksPerSide
+	settle time.Duration // see the constant settle
+	hurry  chan struct{} // a token cuts the current settle short
+	mu     sync.RWMutex
+	ended  bool
+	done   chan struct{}
 }
 
-func newFeeder(d *dissect.Conn) *feeder {
-	f := &feeder{d: d, q: make(chan feedItem, 2*chunksPerSide+8), done: make(chan struct{})}
+func newFeeder(d *dissect.Conn) *feeder { return startFeeder(d, settle) }
+
+// startFeeder starts a feeder whose dissector settles for wait after idle.
+func startFeeder(d *dissect.Conn, wait time.Duration) *feeder {
+	f := &feeder{d: d, settle: wait, q: make(chan feedItem, 2*chunksPerSide+8), hurry: make(chan struct{}, 1), done: make(chan struct{})}
 	for i := range f.free {
 		f.free[i] = make(chan *[chunkSize]byte, chunksPerSide)
 	}
@@ -59,7 +72,28 @@ func newFeeder(d *dissect.Conn) *feeder {
 
 func (f *feeder) run() {
 	defer close(f.done)
-	for it := range f.q {
+	t := time.NewTimer(f.settle)
+	t.Stop()
+	for {
+		var it feedItem
+		var ok bool
+		select {
+		case it, ok = <-f.q:
+		default:
+			// Idle: wait for the next item and, when it is a chunk, for
+			// the ones behind it.
+			if it, ok = <-f.q; ok && it.buf != nil {
+				t.Reset(f.settle)
+				select {
+				case <-t.C:
+				case <-f.hurry:
+					t.Stop()
+				}
+			}
+		}
+		if !ok {
+			return
+		}
 		switch {
 		case it.synced != nil:
 			close(it.synced)
@@ -70,6 +104,15 @@ func (f *feeder) run() {
 			f.free[it.side] <- it.buf
 		}
 		f.owed.Add(-1)
+	}
+}
+
+// hasten cuts the dissector's settle short: someone waits for it. A token
+// left over makes at most one later settle end early.
+func (f *feeder) hasten() {
+	select {
+	case f.hurry <- struct{}{}:
+	default:
 	}
 }
 
@@ -86,6 +129,7 @@ func (f *feeder) buffer(side session.Side) *[chunkSize]byte {
 		f.made[side]++
 		return chunkPool.Get().(*[chunkSize]byte)
 	}
+	f.hasten()
 	return <-f.free[side]
 }
 
@@ -117,6 +161,7 @@ func (f *feeder) sync() {
 	f.owed.Add(1)
 	f.q <- feedItem{synced: c}
 	f.mu.RUnlock()
+	f.hasten()
 	<-c
 }
 
@@ -129,6 +174,7 @@ func (f *feeder) end() {
 		close(f.q)
 	}
 	f.mu.Unlock()
+	f.hasten()
 	<-f.done
 	for i := range f.free {
 		for len(f.free[i]) > 0 {

@@ -102,3 +102,27 @@ func TestFeederEndDissectsWhatIsQueuedAndSyncAfterEndReturns(t *testing.T) {
 		t.Fatalf("dissected %q", got)
 	}
 }
+
+func TestFeederSettlingIsCutShortByWhoeverWaitsForIt(t *testing.T) {
+	log := &chunkLog{}
+	// A settle of an hour: each step below would hang if it waited for it.
+	f := startFeeder(dissect.NewConn(log, nil, "127.0.0.1:1", "127.0.0.1:2", time.Now()), time.Hour)
+	queue := func(side session.Side, s string) {
+		b := f.buffer(side)
+		f.chunk(side, b, copy(b[:], s), time.Now())
+	}
+	queue(session.FromClient, "first")
+	f.sync()
+	if got := log.got(); len(got) != 1 || got[0] != ">first" {
+		t.Fatalf("after sync the dissector saw %q", got)
+	}
+	// Running out of buffers waits for the dissector, which must not settle.
+	for i := range 2 * chunksPerSide {
+		queue(session.FromUpstream, fmt.Sprint(i))
+	}
+	queue(session.FromClient, "last")
+	f.end()
+	if got := log.got(); len(got) != 2+2*chunksPerSide || got[len(got)-1] != ">last" {
+		t.Fatalf("after end the dissector saw %d chunks, last %q", len(got), got[len(got)-1])
+	}
+}
