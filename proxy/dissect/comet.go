@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/google/uuid"
-
 	"ptth-inspector/proxy/comet"
 	"ptth-inspector/proxy/wire"
 	"ptth-inspector/session"
@@ -139,7 +137,7 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 		req := e.Request()
 		req.First, req.Last = carrier.Response.First, carrier.Response.Last
 		c.seq++
-		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq,
+		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq,
 			Direction: session.Reverse, Transport: session.COMET, Request: req,
 			MessageID: e.MessageID, Carriers: []string{carrier.ID}}
 		b.mu.Lock()

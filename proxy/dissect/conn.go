@@ -69,11 +69,12 @@ type Conn struct {
 	segStart int64
 	segSide  session.Side
 	segs     []segment
+	ids      idSource // exchange ids
 }
 
 // NewConn starts dissecting a connection from client to upstream.
 func NewConn(rec Recorder, book *CometBook, client, upstream string, now time.Time) *Conn {
-	c := &Conn{rec: rec, book: book}
+	c := &Conn{rec: rec, book: book, ids: newIDSource()}
 	c.sess = session.Session{ID: uuid.NewString(), Client: client, Upstream: upstream, Started: now}
 	c.readers[session.FromClient] = wire.NewReader(wire.Requests, &sideHandler{c, session.FromClient}, wire.Limits{})
 	c.readers[session.FromUpstream] = wire.NewReader(wire.Responses, &sideHandler{c, session.FromUpstream}, wire.Limits{})
@@ -155,7 +156,7 @@ func (c *Conn) flipped() bool { return c.sess.Flip != nil }
 func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	c.checkAfterClose(side, m)
 	c.seq++
-	ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m}
+	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m}
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
 	}
@@ -208,7 +209,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	}
 	if len(c.pending) == 0 {
 		c.seq++
-		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Response: m,
+		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Response: m,
 			Error: "response to a request never sent"}
 		if side == session.FromClient {
 			ex.Direction, ex.Transport = session.Reverse, session.PTTH
@@ -290,7 +291,7 @@ func (c *Conn) noBody(m *session.Message) bool {
 func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 	if m.IsRequest() {
 		c.seq++
-		ex := &session.Exchange{ID: uuid.NewString(), Session: c.sess.ID, Seq: c.seq, Request: m,
+		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
 			Error: "request cut short: " + err.Error()}
 		if side == session.FromUpstream {
 			ex.Direction, ex.Transport = session.Reverse, session.PTTH

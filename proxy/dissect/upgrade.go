@@ -9,11 +9,12 @@ import (
 // listHas reports whether a comma-separated header list holds token,
 // case-insensitively, and returns the token as it was written.
 func listHas(value, token string) (string, bool) {
-	for _, part := range strings.Split(value, ",") {
-		part = strings.TrimSpace(part)
-		if strings.EqualFold(part, token) {
+	for value != "" {
+		part, rest, _ := strings.Cut(value, ",")
+		if part = strings.TrimSpace(part); strings.EqualFold(part, token) {
 			return part, true
 		}
+		value = rest
 	}
 	return "", false
 }
