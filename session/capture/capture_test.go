@@ -69,6 +69,41 @@ func TestTimesRoundTripExactly(t *testing.T) {
 	}
 }
 
+func TestPendingSnapshotsAreHeldUntilAFlushAndKeepTheirPlace(t *testing.T) {
+	w, path := create(t)
+	pending := func(id string) *session.Exchange {
+		return &session.Exchange{ID: id, Session: "s1", Request: sampleMessage(true, nil, t0)}
+	}
+	answered := func(id string) *session.Exchange {
+		x := pending(id)
+		x.Response = sampleMessage(false, []byte("done "+id), t0.Add(time.Second))
+		return x
+	}
+	must(t, w.Exchange(pending("a")))
+	must(t, w.Exchange(pending("b")))
+	must(t, w.Exchange(answered("b"))) // b's pending snapshot is never written; a's goes first
+	must(t, w.Exchange(pending("c")))
+	must(t, w.Flush()) // c is still pending: written now
+	must(t, w.Exchange(pending("d")))
+	must(t, w.Exchange(answered("a")))
+	must(t, w.Exchange(answered("c")))
+	must(t, w.Close()) // d is still pending: written on close
+
+	c := scanAll(t, path, false)
+	if got := strings.Join(c.order, " "); got != "X:a X:b X:c X:d X:a X:c" {
+		t.Fatalf("order %s", got)
+	}
+	want := []bool{true, false, true, true, false, false} // pending?
+	for i, x := range c.exchanges {
+		if x.Pending() != want[i] {
+			t.Fatalf("record %d (%s) pending %v, want %v", i, x.ID, x.Pending(), want[i])
+		}
+	}
+	if got, err := c.exchanges[1].Response.Body(); err != nil || string(got) != "done b" {
+		t.Fatalf("b's answer %q %v", got, err)
+	}
+}
+
 func TestRepeatedRecordsArriveInOrder(t *testing.T) {
 	w, path := create(t)
 	s := sampleSession("s1")
@@ -76,6 +111,7 @@ func TestRepeatedRecordsArriveInOrder(t *testing.T) {
 	must(t, w.Session(s))
 	x := &session.Exchange{ID: "x1", Session: "s1", Request: sampleMessage(true, nil, t0)}
 	must(t, w.Exchange(x))
+	must(t, w.Flush()) // else the pending snapshot is never written (see pending.go)
 	x2 := *x
 	x2.Response = sampleMessage(false, []byte("done"), t0.Add(time.Second))
 	must(t, w.Exchange(&x2))

@@ -60,7 +60,12 @@
 // are split into several records. Empty slices come back nil, and a
 // message's Raw longer than InlineRaw (64 KiB) comes back as a RawRef into
 // the file. Records for one ID may repeat: the last one wins, which is the
-// caller's business; Scan hands them over in file order.
+// caller's business; Scan hands them over in file order. The Writer holds a
+// small pending exchange snapshot (no response, no error) back until it
+// next flushes and drops it when a newer snapshot of that exchange comes
+// first, so most exchanges have a single record; held snapshots are
+// written before any record that would otherwise overtake them, so each
+// exchange's first record stays where it was first recorded.
 //
 // # Damage
 //

@@ -12,7 +12,7 @@ import (
 // capture file (Message.Ref) instead of holding their bytes, so a long
 // capture of large bodies does not grow the heap.
 func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
-	inline, err := w.exchange(e)
+	inline, rawAt, err := w.exchange(e)
 	if err != nil {
 		return e, err
 	}
@@ -26,7 +26,7 @@ func (w *Writer) Spill(e *session.Exchange) (*session.Exchange, error) {
 		return e, nil // keep the bytes in memory rather than lose them
 	}
 	cp := *e
-	off := w.lastRaw
+	off := rawAt
 	if e.Request != nil {
 		if big(e.Request) {
 			cp.Request = w.spilled(e.Request, off)

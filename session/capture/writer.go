@@ -32,7 +32,7 @@ type Writer struct {
 	err     error                     // sticky write error
 	off     int64                     // file offset of the next byte written (buffered or not)
 	rf      *os.File                  // read handle for spilled message bytes, opened on demand
-	lastRaw int64                     // file offset of the last exchange record's request Raw
+	held    heldQueue                 // pending snapshots not written yet (see pending.go)
 	closed  bool
 	stop    chan struct{}
 	done    chan struct{} // closed when loop returns
@@ -242,14 +242,14 @@ func wire(m *session.Message) ([]byte, error) {
 // message whose bytes are a run of this writer's chunk records (see Spool)
 // is written as a reference to them.
 func (w *Writer) Exchange(e *session.Exchange) error {
-	_, err := w.exchange(e)
+	_, _, err := w.exchange(e)
 	return err
 }
 
-// exchange writes e and returns how many Raw bytes of each message the
-// record holds itself.
-func (w *Writer) exchange(e *session.Exchange) ([2]int64, error) {
-	var inline [2]int64
+// exchange writes e (or holds it back, see pending.go) and returns how many
+// Raw bytes of each message the record holds itself and the file offset
+// where the request's Raw starts in it.
+func (w *Writer) exchange(e *session.Exchange) (inline [2]int64, rawAt int64, err error) {
 	var own [2]stored
 	var kept [2]*stored
 	var raws [2][]byte
@@ -260,27 +260,48 @@ func (w *Writer) exchange(e *session.Exchange) ([2]int64, error) {
 		}
 		b, err := wire(m)
 		if err != nil {
-			return inline, fmt.Errorf("exchange %s %s: %w", e.ID, [2]string{"request", "response"}[i], err)
+			return inline, 0, fmt.Errorf("exchange %s %s: %w", e.ID, [2]string{"request", "response"}[i], err)
 		}
 		raws[i], inline[i] = b, int64(len(b))
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
-		return inline, err
+		return inline, 0, err
 	}
+	if holdable(e) {
+		w.hold(e)
+		return inline, 0, nil
+	}
+	if err := w.releaseFor(e.ID); err != nil {
+		return inline, 0, err
+	}
+	rawAt, err = w.record(e, raws, kept, inline)
+	return inline, rawAt, err
+}
+
+// exchangeLocked writes a held pending snapshot. w.mu is held.
+func (w *Writer) exchangeLocked(e *session.Exchange) error {
+	raw := e.Request.Raw
+	_, err := w.record(e, [2][]byte{raw}, [2]*stored{}, [2]int64{int64(len(raw))})
+	return err
+}
+
+// record writes one exchange record and returns the file offset where its
+// request Raw starts. w.mu is held.
+func (w *Writer) record(e *session.Exchange, raws [2][]byte, kept [2]*stored, inline [2]int64) (rawAt int64, err error) {
 	at := w.off
 	b := appendExchange(w.buf[:frameLen+4], e, at, raws, kept)
 	meta := len(b) - frameLen - 4
 	if int64(len(b))-frameLen+inline[0]+inline[1] > MaxRecord {
 		w.keep(b)
-		return inline, fmt.Errorf("exchange %s: %w", e.ID, ErrTooLarge)
+		return 0, fmt.Errorf("exchange %s: %w", e.ID, ErrTooLarge)
 	}
 	binary.LittleEndian.PutUint32(b[frameLen:], uint32(meta))
-	w.lastRaw = w.off + int64(len(b))
-	err := w.emit(kindExchange, b, raws[0], raws[1])
+	rawAt = w.off + int64(len(b))
+	err = w.emit(kindExchange, b, raws[0], raws[1])
 	w.keep(b)
-	return inline, err
+	return rawAt, err
 }
 
 // Flush writes buffered records to the file (without fsync).
@@ -288,6 +309,9 @@ func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
+		return err
+	}
+	if err := w.releaseHeld(); err != nil {
 		return err
 	}
 	if err := w.bw.Flush(); err != nil {
@@ -302,6 +326,9 @@ func (w *Writer) Close() error {
 	if w.closed {
 		defer w.mu.Unlock()
 		return w.usable()
+	}
+	if w.err == nil {
+		w.releaseHeld() // a failure is sticky in w.err
 	}
 	w.closed = true
 	if w.err == nil {

@@ -50,8 +50,11 @@ func TestWriteLooksLikeTheRelay(t *testing.T) {
 	if sum.Chunks != 2*n {
 		t.Fatalf("%d chunks, want one per message (%d)", sum.Chunks, 2*n)
 	}
-	if sum.Exchanges < 2*n {
-		t.Fatalf("%d exchange records for %d exchanges: each should be recorded pending, then complete", sum.Exchanges, n)
+	if sum.Exchanges < n || sum.Exchanges > n+n/10 {
+		// As from the relay: a pending snapshot answered before the
+		// next flush is never written; a few are (a flush came between,
+		// or a COMET poll was rewritten).
+		t.Fatalf("%d exchange records for %d exchanges, want about one each", sum.Exchanges, n)
 	}
 	var comet, reverse, hinted, notFound int
 	for _, id := range order {
