@@ -86,7 +86,7 @@ func (s *scanner) exchange(p, n int64, pay []byte) error {
 		case r.earlier:
 			msgs[i].Ref = &session.RawRef{R: s.f, Off: p - r.back, Len: r.n}
 		default:
-			msgs[i].Ref = &session.RawRef{R: chunkRun{src: s.f, rec: p - r.back, idx: r.idx, side: r.side, skip: r.skip}, Len: r.n}
+			msgs[i].Ref = &session.RawRef{R: chunkRun{src: s.f, rec: p - r.back, idx: r.idx, side: r.side, skip: r.skip, check: true}, Len: r.n}
 		}
 	}
 	if s.inlineLeft >= 0 && s.inlineLeft < raws[0]+raws[1] {

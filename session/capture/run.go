@@ -23,6 +23,9 @@ type chunkRun struct {
 	idx  uint64
 	side session.Side
 	skip int64
+	// check says to read each record whole and check its CRC: for a file
+	// opened to read, not for the bytes a live Writer has just written.
+	check bool
 }
 
 // stored is where a message's bytes already lie in the file a Writer
@@ -38,10 +41,13 @@ type stored struct {
 // chunkHeadMax bounds a chunk record's frame and fixed payload head.
 const chunkHeadMax = frameLen + binary.MaxVarintLen64 + 1 + 8
 
-// ReadAt reads len(p) bytes of the run from offset off.
+// ReadAt reads len(p) bytes of the run from offset off. With check, each
+// chunk record it takes bytes from is read whole and its CRC checked, so
+// damage done to the file after it was opened is an error, not wrong bytes.
 func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
 	skip, pos, done := c.skip+off, c.rec, 0
 	var hdr [chunkHeadMax]byte
+	var payload []byte // scratch for the record being read
 	for first := true; done < len(p); first = false {
 		n, err := c.src.ReadAt(hdr[:], pos)
 		if n < frameLen {
@@ -60,13 +66,26 @@ func (c chunkRun) ReadAt(p []byte, off int64) (int, error) {
 				data := plen - int64(hl)
 				if skip >= data {
 					skip -= data
-				} else {
+				} else if !c.check {
 					want := int(min(data-skip, int64(len(p)-done)))
 					m, err := c.src.ReadAt(p[done:done+want], pos+frameLen+int64(hl)+skip)
 					done += m
 					if m < want {
 						return done, shortRead(pos, err)
 					}
+					skip = 0
+				} else {
+					if int64(cap(payload)) < plen {
+						payload = make([]byte, plen)
+					}
+					payload = payload[:plen]
+					if m, err := c.src.ReadAt(payload, pos+frameLen); int64(m) < plen {
+						return done, shortRead(pos, err)
+					}
+					if frameCRC(hdr[:frameLen], payload) != binary.LittleEndian.Uint32(hdr[5:9]) {
+						return done, fmt.Errorf("message bytes in chunk records: record at offset %d is damaged (CRC mismatch)", pos)
+					}
+					done += copy(p[done:], payload[int64(hl)+skip:])
 					skip = 0
 				}
 			}

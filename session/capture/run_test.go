@@ -131,6 +131,19 @@ func TestRunDamage(t *testing.T) {
 	if _, err := c.exchanges[0].Response.Wire(); err == nil || !strings.Contains(err.Error(), "chunk records") {
 		t.Fatalf("broken run read without a clear error: %v", err)
 	}
+
+	// Damage a byte of the body after the capture was opened: the scan
+	// checked it intact, the read finds it changed.
+	intact := writeFile(t, data)
+	c = scanAll(t, intact, false)
+	f, err := os.OpenFile(intact, os.O_WRONLY, 0)
+	must(t, err)
+	_, err = f.WriteAt([]byte("X"), int64(bytes.LastIndex(data, []byte("abc"))+1))
+	must(t, err)
+	must(t, f.Close())
+	if b, err := c.exchanges[0].Response.Wire(); err == nil || !strings.Contains(err.Error(), "CRC") {
+		t.Fatalf("body damaged after opening read as %q, %v; want a CRC error", b, err)
+	}
 }
 
 func TestReadsVersion1(t *testing.T) {
