@@ -7,13 +7,11 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"ptth-inspector/session"
 	"ptth-inspector/session/export"
 	"ptth-inspector/session/store"
 )
@@ -173,20 +171,5 @@ func exportSource(be backend, file string, st *store.Store) (export.Source, func
 	if st == nil {
 		return nil, nil, errors.New("nothing to export")
 	}
-	return storeSource{st}, func() {}, nil
-}
-
-// storeSource exports a store loaded from a JSON or HAR file; it has no
-// raw byte stream.
-type storeSource struct{ st *store.Store }
-
-// Sessions returns the store's sessions.
-func (s storeSource) Sessions() []*session.Session { return s.st.Sessions() }
-
-// Exchanges returns the store's exchanges.
-func (s storeSource) Exchanges() []*session.Exchange { return s.st.Exchanges(0) }
-
-// Chunks has no byte stream to give.
-func (s storeSource) Chunks(func(string, session.Side, time.Time, []byte) error) error {
-	return nil
+	return export.FromStore(st, ""), func() {}, nil // a JSON or HAR import: no byte stream
 }

@@ -8,12 +8,18 @@ import (
 	"ptth-inspector/session/store"
 )
 
+// InlineBudget is how many message bytes of a capture opened for export are
+// held in memory; the rest are read from the file when written out.
+const InlineBudget = 64 << 20
+
 // CaptureSource is a capture file as a Source: sessions and exchanges are
-// kept (large message bytes stay in the file), chunks are re-read from the
-// file on each Chunks call so a multi-GB capture never sits in memory.
+// kept packed in a store (message bytes past InlineBudget stay in the
+// file) and handed to an export one at a time (see EachExchange); chunks
+// are re-read from the file on each Chunks call, so a multi-GB capture
+// never sits in memory.
 type CaptureSource struct {
 	r        *capture.Reader
-	mem      *Memory
+	st       *store.Store
 	warnings []string
 }
 
@@ -28,8 +34,9 @@ func OpenCapture(path string, progress func(done, total int64)) (*CaptureSource,
 	if err != nil {
 		return nil, err
 	}
-	c := &CaptureSource{r: r, mem: NewMemory()}
-	sum, err := r.Scan(capture.Handler{Session: c.mem.PutSession, Exchange: c.mem.PutExchange, Progress: progress})
+	r.InlineBudget = InlineBudget
+	c := &CaptureSource{r: r, st: store.New(nil)}
+	sum, err := r.Scan(capture.Handler{Session: c.st.PutSession, Exchange: c.st.PutExchange, Progress: progress})
 	if err != nil {
 		r.Close()
 		return nil, err
@@ -45,10 +52,17 @@ func (c *CaptureSource) Warnings() []string { return c.warnings }
 func (c *CaptureSource) Close() error { return c.r.Close() }
 
 // Sessions returns every session in first-seen order.
-func (c *CaptureSource) Sessions() []*session.Session { return c.mem.Sessions() }
+func (c *CaptureSource) Sessions() []*session.Session { return c.st.Sessions() }
 
-// Exchanges returns every exchange in first-seen order.
-func (c *CaptureSource) Exchanges() []*session.Exchange { return c.mem.Exchanges() }
+// Exchanges returns every exchange in first-seen order, all decoded: for
+// many, EachExchange holds one at a time.
+func (c *CaptureSource) Exchanges() []*session.Exchange { return c.st.Exchanges(0) }
+
+// EachExchange calls fn with every exchange in first-seen order, decoding
+// one at a time; it stops at and returns the first error fn returns.
+func (c *CaptureSource) EachExchange(fn func(*session.Exchange) error) error {
+	return eachInStore(c.st, fn)
+}
 
 // Chunks re-reads the file and calls fn for every chunk in file order.
 func (c *CaptureSource) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
@@ -81,6 +95,25 @@ func (s *storeSource) Sessions() []*session.Session { return s.st.Sessions() }
 
 // Exchanges returns the store's exchanges.
 func (s *storeSource) Exchanges() []*session.Exchange { return s.st.Exchanges(0) }
+
+// EachExchange calls fn with the store's exchanges one at a time.
+func (s *storeSource) EachExchange(fn func(*session.Exchange) error) error {
+	return eachInStore(s.st, fn)
+}
+
+// eachInStore calls fn with every exchange of st in store order, each one
+// decoded on its own (fn may keep it); it stops at the first error.
+func eachInStore(st *store.Store, fn func(*session.Exchange) error) error {
+	for i := 0; ; i++ {
+		e := st.ExchangeAt(i)
+		if e == nil {
+			return nil
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+}
 
 // Chunks reads the raw bytes from the capture file.
 func (s *storeSource) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {

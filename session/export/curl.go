@@ -27,9 +27,9 @@ func WriteCurl(w io.Writer, src Source) error {
 	for _, s := range src.Sessions() {
 		sessions[s.ID] = s
 	}
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		if e.Request == nil {
-			continue
+			return nil
 		}
 		s := sessions[e.Session]
 		if s == nil {
@@ -48,6 +48,10 @@ func WriteCurl(w io.Writer, src Source) error {
 		if err != nil {
 			return fmt.Errorf("exchange %s: %w", e.ID, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }

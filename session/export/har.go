@@ -30,7 +30,7 @@ func WriteHAR(w io.Writer, src Source) error {
 		sessions[s.ID] = s
 		doc.Log.PTTH.Sessions = append(doc.Log.PTTH.Sessions, SessionJSON(s))
 	}
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		s := sessions[e.Session]
 		if s == nil {
 			s = &session.Session{ID: e.Session}
@@ -40,6 +40,10 @@ func WriteHAR(w io.Writer, src Source) error {
 			return err
 		}
 		doc.Log.Entries = append(doc.Log.Entries, ent)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)

@@ -223,14 +223,15 @@ func WriteJSON(w io.Writer, src Source, o JSONOptions) error {
 	}
 	bw.WriteString("\n],\"exchanges\":[")
 	n = 0
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		j, err := ExchangeJSON(e)
 		if err != nil {
 			return err
 		}
-		if err := item(j); err != nil {
-			return err
-		}
+		return item(j)
+	})
+	if err != nil {
+		return err
 	}
 	bw.WriteString("\n]")
 	if !o.NoChunks {

@@ -22,9 +22,9 @@ const RawDelimiter = "###"
 func WriteRaw(w io.Writer, src Source) error {
 	bw := bufio.NewWriter(w)
 	n := 0
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		if e.Request == nil {
-			continue
+			return nil
 		}
 		raw, err := e.Request.Wire()
 		if err != nil {
@@ -41,6 +41,10 @@ func WriteRaw(w io.Writer, src Source) error {
 		bw.WriteString("\n")
 		bw.Write(raw)
 		bw.WriteString("\n")
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return bw.Flush()
 }

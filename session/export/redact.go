@@ -130,13 +130,14 @@ func (r *Redactor) learnMessage(m *session.Message) error {
 // Learn collects the secrets of every exchange and every raw line of src,
 // so that they are masked wherever else they appear.
 func (r *Redactor) Learn(src Source) error {
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		if err := r.learnMessage(e.Request); err != nil {
 			return err
 		}
-		if err := r.learnMessage(e.Response); err != nil {
-			return err
-		}
+		return r.learnMessage(e.Response)
+	})
+	if err != nil {
+		return err
 	}
 	cut := newLineCutter(func(_ string, _ session.Side, _ time.Time, line []byte) error {
 		line = trimLineEnd(line)

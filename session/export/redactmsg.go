@@ -150,12 +150,16 @@ func (r *Redactor) Source(src Source) (Source, error) {
 	for _, s := range src.Sessions() {
 		out.sessions = append(out.sessions, r.Session(s))
 	}
-	for _, e := range src.Exchanges() {
+	err := EachExchange(src, func(e *session.Exchange) error {
 		re, err := r.Exchange(e)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out.exchanges = append(out.exchanges, re)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

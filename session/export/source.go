@@ -20,6 +20,28 @@ type Source interface {
 	Chunks(fn func(sessionID string, side session.Side, t time.Time, b []byte) error) error
 }
 
+// Walker is a Source that can hand over its exchanges one at a time
+// instead of all at once, so an export of a large capture does not hold
+// them all decoded.
+type Walker interface {
+	EachExchange(fn func(e *session.Exchange) error) error
+}
+
+// EachExchange calls fn with every exchange of src in first-seen order, one
+// at a time when src is a Walker; it stops at and returns the first error
+// fn returns.
+func EachExchange(src Source, fn func(e *session.Exchange) error) error {
+	if w, ok := src.(Walker); ok {
+		return w.EachExchange(fn)
+	}
+	for _, e := range src.Exchanges() {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Chunk is one run of bytes that crossed the relay from one side.
 type Chunk struct {
 	Session string
@@ -108,7 +130,6 @@ func (f Filter) Apply(src Source) (Source, error) {
 		return src, nil
 	}
 	sessions := src.Sessions()
-	exchanges := src.Exchanges()
 	keepS := map[string]bool{}
 	for _, id := range f.Sessions {
 		if !slices.ContainsFunc(sessions, func(s *session.Session) bool { return s.ID == id }) {
@@ -118,22 +139,32 @@ func (f Filter) Apply(src Source) (Source, error) {
 	}
 	keepE := map[string]bool{}
 	for _, id := range f.Exchanges {
-		i := slices.IndexFunc(exchanges, func(e *session.Exchange) bool { return e.ID == id })
-		if i < 0 {
-			return nil, fmt.Errorf("no exchange %q in the input", id)
-		}
-		keepE[id] = true
-		keepS[exchanges[i].Session] = true
+		keepE[id] = false // true once found
 	}
 	out := &filtered{src: src, keep: keepS}
+	err := EachExchange(src, func(e *session.Exchange) error {
+		if found, ok := keepE[e.ID]; ok {
+			if !found {
+				keepE[e.ID] = true
+				keepS[e.Session] = true
+				out.exchanges = append(out.exchanges, e)
+			}
+		} else if len(keepE) == 0 && keepS[e.Session] {
+			out.exchanges = append(out.exchanges, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range f.Exchanges {
+		if !keepE[id] {
+			return nil, fmt.Errorf("no exchange %q in the input", id)
+		}
+	}
 	for _, s := range sessions {
 		if keepS[s.ID] {
 			out.sessions = append(out.sessions, s)
-		}
-	}
-	for _, e := range exchanges {
-		if keepE[e.ID] || (len(keepE) == 0 && keepS[e.Session]) {
-			out.exchanges = append(out.exchanges, e)
 		}
 	}
 	return out, nil
