@@ -13,33 +13,37 @@ import (
 )
 
 // BenchmarkExportCapture1M exports a generated relay-shaped capture of
-// 1 000 000 small exchanges as JSON (without chunks), as `ptth-inspector export` does,
-// and reports the live heap per exchange once the capture is open (after
-// GC) and the peak heap per exchange while it is opened and written
-// (sampled every 5 ms).
+// 1 000 000 small exchanges as JSON (without chunks) and as HAR, as
+// `ptth-inspector export` does, and reports the live heap per exchange once
+// the capture is open (after GC) and the peak heap per exchange while it is
+// opened and written (sampled every 5 ms).
 func BenchmarkExportCapture1M(b *testing.B) {
 	const n = 1_000_000
 	path := filepath.Join(b.TempDir(), "export.ptthcap")
 	if err := synth.Write(path, synth.Options{Exchanges: n}); err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		runtime.GC()
-		base := heapObjects()
-		peak := newPeakSampler()
-		c, err := FromCapture(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		runtime.GC()
-		open := heapObjects()
-		if err := WriteJSON(io.Discard, c, JSONOptions{NoChunks: true}); err != nil {
-			b.Fatal(err)
-		}
-		top := peak.stop()
-		c.Close()
-		b.ReportMetric(float64(open-base)/n, "openHeapB/exchange")
-		b.ReportMetric(float64(top-base)/n, "peakHeapB/exchange")
+	for _, f := range []Format{JSON, HARFormat} {
+		b.Run(string(f), func(b *testing.B) {
+			for b.Loop() {
+				runtime.GC()
+				base := heapObjects()
+				peak := newPeakSampler()
+				c, err := FromCapture(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				open := heapObjects()
+				if err := Write(io.Discard, f, c, Options{JSON: JSONOptions{NoChunks: true}}); err != nil {
+					b.Fatal(err)
+				}
+				top := peak.stop()
+				c.Close()
+				b.ReportMetric(float64(open-base)/n, "openHeapB/exchange")
+				b.ReportMetric(float64(top-base)/n, "peakHeapB/exchange")
+			}
+		})
 	}
 }
 

@@ -2,8 +2,10 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"net"
@@ -22,7 +24,10 @@ const harTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 var Creator = HARCreator{Name: "PTTH Inspector", Version: "1"}
 
 // WriteHAR writes src as HAR 1.2: every exchange, forward and reversed, is
-// an entry (in first-seen order) with its PTTH facts under _ptth.
+// an entry (in first-seen order) with its PTTH facts under _ptth. Entries
+// are written one at a time, into the document encoded around an empty
+// entries list, so the output is what encoding the whole document at once
+// gives.
 func WriteHAR(w io.Writer, src Source) error {
 	doc := HAR{Log: HARLog{Version: "1.2", Creator: Creator, Entries: []HAREntry{}, PTTH: &HARLogPTTH{Version: JSONVersion}}}
 	sessions := map[string]*session.Session{}
@@ -30,6 +35,21 @@ func WriteHAR(w io.Writer, src Source) error {
 		sessions[s.ID] = s
 		doc.Log.PTTH.Sessions = append(doc.Log.PTTH.Sessions, SessionJSON(s))
 	}
+	var frame bytes.Buffer
+	if err := harEncoder(&frame, "").Encode(doc); err != nil {
+		return err
+	}
+	const slot = "\n    \"entries\": []"
+	cut := bytes.Index(frame.Bytes(), []byte(slot))
+	if cut < 0 {
+		return errors.New("har: entries missing from the encoded log") // HARLog changed
+	}
+	cut += len(slot) - 1 // before the "]"
+	bw := bufio.NewWriter(w)
+	bw.Write(frame.Bytes()[:cut])
+	var one bytes.Buffer
+	enc := harEncoder(&one, "      ") // an entry's indent inside the log
+	n := 0
 	err := EachExchange(src, func(e *session.Exchange) error {
 		s := sessions[e.Session]
 		if s == nil {
@@ -39,20 +59,35 @@ func WriteHAR(w io.Writer, src Source) error {
 		if err != nil {
 			return err
 		}
-		doc.Log.Entries = append(doc.Log.Entries, ent)
-		return nil
+		one.Reset()
+		if err := enc.Encode(ent); err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		n++
+		bw.WriteString("\n      ")
+		_, err = bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
+	if n > 0 {
+		bw.WriteString("\n    ")
 	}
+	bw.Write(frame.Bytes()[cut:])
 	return bw.Flush()
+}
+
+// harEncoder encodes as the HAR export does: two-space indents after
+// prefix, no HTML escaping.
+func harEncoder(w io.Writer, prefix string) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	return enc
 }
 
 // ms turns a duration into milliseconds with microsecond precision; -1

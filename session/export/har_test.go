@@ -194,3 +194,37 @@ func TestHARForeign(t *testing.T) {
 		}
 	}
 }
+
+func TestHARWrittenEntryByEntryIsTheWholeDocument(t *testing.T) {
+	for name, src := range map[string]Source{"fixture": fixture(t), "empty": NewMemory()} {
+		var got bytes.Buffer
+		if err := WriteHAR(&got, src); err != nil {
+			t.Fatal(err)
+		}
+		// The document built whole and encoded at once, as WriteHAR did
+		// before it streamed its entries.
+		doc := HAR{Log: HARLog{Version: "1.2", Creator: Creator, Entries: []HAREntry{}, PTTH: &HARLogPTTH{Version: JSONVersion}}}
+		sessions := map[string]*session.Session{}
+		for _, s := range src.Sessions() {
+			sessions[s.ID] = s
+			doc.Log.PTTH.Sessions = append(doc.Log.PTTH.Sessions, SessionJSON(s))
+		}
+		for _, e := range src.Exchanges() {
+			ent, err := harEntry(e, sessions[e.Session])
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc.Log.Entries = append(doc.Log.Entries, ent)
+		}
+		var want bytes.Buffer
+		if err := harEncoder(&want, "").Encode(doc); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("%s: streamed HAR differs from the whole document:\n%s\nwant\n%s", name, got.String(), want.String())
+		}
+		if name == "fixture" && len(doc.Log.Entries) < 3 {
+			t.Fatalf("fixture has %d entries: the test compares too little", len(doc.Log.Entries))
+		}
+	}
+}
