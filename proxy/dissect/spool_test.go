@@ -3,6 +3,7 @@ package dissect
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -16,6 +17,12 @@ import (
 // recordingConn returns a Conn recording into a store over a new capture
 // file, as the relay's connections do; the file is closed at cleanup.
 func recordingConn(tb testing.TB) (*Conn, *store.Store) {
+	c, st, _ := recordingConnTo(tb)
+	return c, st
+}
+
+// recordingConnTo is recordingConn that also returns the capture writer.
+func recordingConnTo(tb testing.TB) (*Conn, *store.Store, *capture.Writer) {
 	tb.Helper()
 	w, err := capture.Create(filepath.Join(tb.TempDir(), "c.ptthcap"))
 	if err != nil {
@@ -23,7 +30,37 @@ func recordingConn(tb testing.TB) (*Conn, *store.Store) {
 	}
 	tb.Cleanup(func() { w.Close() })
 	st := store.New(w)
-	return NewConn(st, NewCometBook(st), "10.0.0.1:5000", "up:80", time.Now()), st
+	return NewConn(st, NewCometBook(st), "10.0.0.1:5000", "up:80", time.Now()), st, w
+}
+
+// A large body read off a real network arrives a TCP segment at a time:
+// it is still left in the chunk records it crossed in and written once.
+func TestBodyInSegmentsIsWrittenOnce(t *testing.T) {
+	c, st, w := recordingConnTo(t)
+	const size = 1 << 20
+	c.Feed(session.FromClient, []byte("GET /big HTTP/1.1\r\nHost: up\r\n\r\n"), time.Now())
+	resp := append(fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", size), bytes.Repeat([]byte("z"), size)...)
+	for i := 0; i < len(resp); i += 1448 {
+		c.Feed(session.FromUpstream, resp[i:min(i+1448, len(resp))], time.Now())
+	}
+	c.End(time.Now(), "")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	exs := st.Exchanges(0)
+	if len(exs) != 1 || exs[0].Response == nil || exs[0].Response.Ref == nil {
+		t.Fatalf("exchanges %+v", exs)
+	}
+	fi, err := os.Stat(w.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > size*5/4 {
+		t.Fatalf("capture is %d bytes for a %d-byte response: the body was written more than once", fi.Size(), size)
+	}
+	if got, err := exs[0].Response.Wire(); err != nil || !bytes.Equal(got, resp) {
+		t.Fatalf("response read back: %v, equal %v", err, bytes.Equal(got, resp))
+	}
 }
 
 // A body left in the capture is not read back whole to look for COMET in

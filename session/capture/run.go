@@ -9,8 +9,12 @@ import (
 )
 
 // spoolRing is how many of a stream's latest chunk records a Writer
-// remembers for Spool.
-const spoolRing = 8
+// remembers for Spool. The dissector spools a message once it passes 64
+// KiB, so the record holding its start must still be remembered then: over
+// a real network the relay often reads one TCP segment at a time (~1.4 KiB
+// or less), and 128 records cover 64 KiB down to 512-byte reads. Beyond
+// that the message is kept in memory and written with its exchange.
+const spoolRing = 128
 
 // chunkRun reads a message whose bytes are stored once, in the chunk records
 // the relay wrote as they crossed it, instead of again in its exchange

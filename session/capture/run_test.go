@@ -68,6 +68,26 @@ func TestSpoolWritesMessageOnce(t *testing.T) {
 	sameExchange(t, c.exchanges[1], e2)
 }
 
+func TestSpoolFindsAStartTrickledInSegments(t *testing.T) {
+	w, _ := create(t)
+	defer w.Close()
+	msg := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n"), bytes.Repeat([]byte("y"), 70000)...)
+	must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("earlier bytes")))
+	// As read from a real network: one 536-byte TCP segment at a time, up
+	// to the 64 KiB at which the dissector spools.
+	for i := 0; i < 64<<10; i += 536 {
+		must(t, w.Chunk("s1", session.FromUpstream, t0, msg[i:min(i+536, len(msg))]))
+	}
+	r := w.Spool("s1", session.FromUpstream, int64(len("earlier bytes")))
+	if r == nil {
+		t.Fatal("the start of a message trickled in 536-byte chunks was forgotten by 64 KiB")
+	}
+	got := make([]byte, 100)
+	if n, err := r.ReadAt(got, 0); err != nil || !bytes.Equal(got[:n], msg[:100]) {
+		t.Fatalf("read %q, %v", got[:n], err)
+	}
+}
+
 func TestSpoolFindsOnlyRecentStarts(t *testing.T) {
 	w, _ := create(t)
 	defer w.Close()
