@@ -159,6 +159,7 @@ func (f *feeder) sync() {
 	}
 	c := make(chan struct{})
 	f.owed.Add(1)
+	f.hasten() // the send below may wait for room behind a settle
 	f.q <- feedItem{synced: c}
 	f.mu.RUnlock()
 	f.hasten()

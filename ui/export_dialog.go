@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -99,30 +100,55 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 	}
 	be, file, st := in.be, in.file, in.st
 	go func() {
-		err := writeExport(path, c, ids, be, file, st)
+		warnings, err := writeExport(path, c, ids, be, file, st)
 		in.do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("export %s: %w", c.format, err), in.win)
 				return
 			}
 			in.banner.hide()
+			if len(warnings) > 0 {
+				dialog.ShowInformation("Export", exportWarnings(path, warnings), in.win)
+			}
 		})
 	}()
 }
 
-func writeExport(path string, c exportChoice, ids []string, be backend, file string, st *store.Store) error {
+// exportWarnings says what an export that succeeded had to leave out.
+func exportWarnings(path string, warnings []string) string {
+	const shown = 5
+	text := fmt.Sprintf("Wrote %s, with %d warnings:", filepath.Base(path), len(warnings))
+	if len(warnings) == 1 {
+		text = fmt.Sprintf("Wrote %s, with a warning:", filepath.Base(path))
+	}
+	for i, w := range warnings {
+		if i == shown {
+			text += fmt.Sprintf("\n… and %d more", len(warnings)-shown)
+			break
+		}
+		text += "\n• " + w
+	}
+	return text
+}
+
+// writeExport writes the export to path and returns what it had to warn about.
+func writeExport(path string, c exportChoice, ids []string, be backend, file string, st *store.Store) ([]string, error) {
 	src, done, err := exportSource(be, file, st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer done()
-	o := export.Options{Filter: export.Filter{Exchanges: ids}}
+	var warnings []string
+	if cs, ok := src.(interface{ Warnings() []string }); ok {
+		warnings = append(warnings, cs.Warnings()...)
+	}
+	o := export.Options{Filter: export.Filter{Exchanges: ids}, Warn: func(m string) { warnings = append(warnings, m) }}
 	if c.redact {
 		o.Redactor = export.NewRedactor(export.RedactOptions{Headers: c.headers, Bodies: c.bodies})
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	w := bufio.NewWriter(f)
 	err = export.Write(w, c.format, src, o)
@@ -132,7 +158,10 @@ func writeExport(path string, c exportChoice, ids []string, be backend, file str
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	if err != nil {
+		os.Remove(path) // not a file that looks like an export and is cut short
+	}
+	return warnings, err
 }
 
 // redactionExtras reads the dialog's comma-separated header names and its

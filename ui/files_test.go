@@ -87,12 +87,12 @@ func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "seed.json")
-	if err := writeExport(out, exportChoice{format: export.JSON, redact: true}, nil, nil, h.in.file, h.in.st); err != nil {
-		t.Fatal(err)
+	if warnings, err := writeExport(out, exportChoice{format: export.JSON, redact: true}, nil, nil, h.in.file, h.in.st); err != nil || len(warnings) > 0 {
+		t.Fatal(warnings, err)
 	}
 	redacted := filepath.Join(dir, "seed-redacted.json")
 	hdrs, bodies := redactionExtras(" Accept-Encoding ,", "olle[H]")
-	if err := writeExport(redacted, exportChoice{format: export.JSON, redact: true, headers: hdrs, bodies: bodies},
+	if _, err := writeExport(redacted, exportChoice{format: export.JSON, redact: true, headers: hdrs, bodies: bodies},
 		nil, nil, h.in.file, h.in.st); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -103,6 +104,9 @@ func Export(args []string, stdout, stderr io.Writer) int {
 	defer im.Close()
 	for _, w := range im.Warnings {
 		fmt.Fprintf(stderr, "ptth-inspector: export: warning: %s\n", oneLine(fmt.Errorf("%s", w)))
+	}
+	opts.Warn = func(msg string) {
+		fmt.Fprintf(stderr, "ptth-inspector: export: warning: %s\n", oneLine(errors.New(msg)))
 	}
 	bw := bufio.NewWriterSize(dst, 1<<16)
 	err = export.Write(bw, f, im.Source, opts)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"ptth-inspector/session/capture/synth"
 )
 
 func seed(t *testing.T, name string) string {
@@ -100,5 +102,19 @@ func TestExportErrors(t *testing.T) {
 	code, _, errs := run("--help")
 	if code != 0 || !strings.Contains(errs, "Usage: ptth-inspector export") || !strings.Contains(errs, "-redact-header") {
 		t.Fatalf("--help: exit %d, %q", code, errs)
+	}
+}
+
+func TestExportOfADamagedCaptureWarnsAndWritesTheRest(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "damaged.ptthcap")
+	if err := synth.SpooledBody(in, true); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run("--format", "json", "--no-chunks", in)
+	if code != 0 || strings.Count(errs, "warning:") != 1 || !strings.Contains(errs, "exchange x1: response bytes unreadable") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, `"id":"x2"`) || !strings.Contains(out, "unreadable") {
+		t.Fatalf("export:\n%s", out)
 	}
 }

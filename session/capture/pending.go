@@ -40,10 +40,10 @@ func (w *Writer) hold(e *session.Exchange) {
 	q.list = append(q.list, e)
 }
 
-// releaseFor writes the held snapshots that must come before a record of
-// the exchange id: those held before id's own, or all when id is not held.
-// id's own held snapshot is dropped. w.mu is held.
-func (w *Writer) releaseFor(id string) error {
+// releaseBefore writes the held snapshots that must come before a record
+// of the exchange id: those held before id's own, or all when id is not
+// held. w.mu is held.
+func (w *Writer) releaseBefore(id string) error {
 	q := &w.held
 	if len(q.at) == 0 {
 		return nil
@@ -52,9 +52,17 @@ func (w *Writer) releaseFor(id string) error {
 	if !ok {
 		return w.releaseHeld()
 	}
-	q.list[end] = nil
-	delete(q.at, id)
 	return w.writeHeld(end)
+}
+
+// drop forgets id's held snapshot, if any: a newer one was written. w.mu is held.
+func (w *Writer) drop(id string) {
+	q := &w.held
+	if i, ok := q.at[id]; ok {
+		q.list[i] = nil
+		delete(q.at, id)
+		w.writeHeld(q.head) // only steps head past dropped entries
+	}
 }
 
 // releaseHeld writes every held snapshot. w.mu is held.

@@ -273,10 +273,12 @@ func (w *Writer) exchange(e *session.Exchange) (inline [2]int64, rawAt int64, er
 		w.hold(e)
 		return inline, 0, nil
 	}
-	if err := w.releaseFor(e.ID); err != nil {
+	if err := w.releaseBefore(e.ID); err != nil {
 		return inline, 0, err
 	}
-	rawAt, err = w.record(e, raws, kept, inline)
+	if rawAt, err = w.record(e, raws, kept, inline); err == nil {
+		w.drop(e.ID)
+	}
 	return inline, rawAt, err
 }
 
@@ -311,13 +313,11 @@ func (w *Writer) Flush() error {
 	if err := w.usable(); err != nil {
 		return err
 	}
-	if err := w.releaseHeld(); err != nil {
-		return err
-	}
+	herr := w.releaseHeld() // not sticky unless the file failed
 	if err := w.bw.Flush(); err != nil {
 		return w.fail(err)
 	}
-	return nil
+	return herr
 }
 
 // Close flushes, stops the background loops and closes the file.

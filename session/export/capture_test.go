@@ -2,7 +2,9 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,4 +69,66 @@ type memoryWithChunks struct {
 
 func (m *memoryWithChunks) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
 	return m.chunks.Chunks(fn)
+}
+
+// A body left in a capture's chunk records and damaged on disk costs that
+// body only: every format is written, the exchange says what is missing,
+// and Warn hears of it once.
+func TestDamagedBodyIsExportedWithoutItsBytes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.ptthcap")
+	if err := synth.SpooledBody(path, true); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	src, err := FromCapture(path)
+	must(err)
+	defer src.Close()
+	for _, f := range Formats {
+		for _, redact := range []bool{false, true} {
+			var warnings []string
+			o := Options{Warn: func(m string) { warnings = append(warnings, m) }}
+			if redact {
+				o.Redactor = NewRedactor(RedactOptions{})
+			}
+			var out bytes.Buffer
+			if err := Write(&out, f, src, o); err != nil {
+				t.Fatalf("%v (redact %v): the damaged body cost the whole export: %v", f, redact, err)
+			}
+			damagedExport(t, f, out.Bytes(), warnings)
+		}
+	}
+}
+
+// damagedExport checks one export of the damaged capture.
+func damagedExport(t *testing.T, f Format, out []byte, warnings []string) {
+	t.Helper()
+	if f == Transcript {
+		return // written from the chunks, where the scan skips the damaged one
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "x1") || !strings.Contains(warnings[0], "CRC") {
+		t.Fatalf("%v: warnings %q", f, warnings)
+	}
+	if f != JSON {
+		return
+	}
+	var doc struct {
+		Exchanges []struct {
+			ID       string
+			Error    string
+			Response *struct{ Status int }
+		}
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Exchanges) != 2 || !strings.Contains(doc.Exchanges[0].Error, "response bytes unreadable") ||
+		doc.Exchanges[0].Response == nil || doc.Exchanges[0].Response.Status != 200 ||
+		doc.Exchanges[1].Error != "" || doc.Exchanges[1].Response.Status != 204 {
+		t.Fatalf("JSON export %+v", doc.Exchanges)
+	}
 }

@@ -20,14 +20,16 @@ var curlDefaults = []string{"Host", "User-Agent", "Accept"}
 // to the session's upstream with the method, headers in wire order and body
 // as captured. Reversed requests (sent by the upstream to the client) become
 // comments with their raw form. curl always sends Host first.
-func WriteCurl(w io.Writer, src Source) error {
+func WriteCurl(w io.Writer, src Source) error { return writeCurl(w, src, nil) }
+
+func writeCurl(w io.Writer, src Source, warn func(string)) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("#!/bin/sh\n# PTTH Inspector curl export: one command per forward request, sent to the upstream.\n")
 	sessions := map[string]*session.Session{}
 	for _, s := range src.Sessions() {
 		sessions[s.ID] = s
 	}
-	err := EachExchange(src, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, func(e *session.Exchange) error {
 		if e.Request == nil {
 			return nil
 		}

@@ -40,6 +40,9 @@ type Options struct {
 	Filter   Filter
 	Redactor *Redactor // nil: no redaction
 	JSON     JSONOptions
+	// Warn, if not nil, hears of each message whose bytes could not be
+	// read; it is exported without them (marked truncated, with an error).
+	Warn func(msg string)
 }
 
 // Write exports src in format f to w: filtered, then redacted, then written.
@@ -49,7 +52,7 @@ func Write(w io.Writer, f Format, src Source, o Options) error {
 		return err
 	}
 	if o.Redactor != nil {
-		if src, err = o.Redactor.Source(src); err != nil {
+		if src, err = o.Redactor.source(src, o.Warn); err != nil {
 			return err
 		}
 	}
@@ -57,13 +60,13 @@ func Write(w io.Writer, f Format, src Source, o Options) error {
 	case Transcript:
 		return WriteTranscript(w, src, nil)
 	case JSON:
-		return WriteJSON(w, src, o.JSON)
+		return writeJSON(w, src, o.JSON, o.Warn)
 	case HARFormat:
-		return WriteHAR(w, src)
+		return writeHAR(w, src, o.Warn)
 	case Curl:
-		return WriteCurl(w, src)
+		return writeCurl(w, src, o.Warn)
 	case Raw:
-		return WriteRaw(w, src)
+		return writeRaw(w, src, o.Warn)
 	}
 	return fmt.Errorf("unknown format %q", f)
 }

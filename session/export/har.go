@@ -28,7 +28,9 @@ var Creator = HARCreator{Name: "PTTH Inspector", Version: "1"}
 // are written one at a time, into the document encoded around an empty
 // entries list, so the output is what encoding the whole document at once
 // gives.
-func WriteHAR(w io.Writer, src Source) error {
+func WriteHAR(w io.Writer, src Source) error { return writeHAR(w, src, nil) }
+
+func writeHAR(w io.Writer, src Source, warn func(string)) error {
 	doc := HAR{Log: HARLog{Version: "1.2", Creator: Creator, Entries: []HAREntry{}, PTTH: &HARLogPTTH{Version: JSONVersion}}}
 	sessions := map[string]*session.Session{}
 	for _, s := range src.Sessions() {
@@ -50,7 +52,7 @@ func WriteHAR(w io.Writer, src Source) error {
 	var one bytes.Buffer
 	enc := harEncoder(&one, "      ") // an entry's indent inside the log
 	n := 0
-	err := EachExchange(src, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, func(e *session.Exchange) error {
 		s := sessions[e.Session]
 		if s == nil {
 			s = &session.Session{ID: e.Session}

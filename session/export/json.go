@@ -196,7 +196,9 @@ func nonNil(s []string) []string {
 
 // WriteJSON writes src as one JSON document, one session, exchange or chunk
 // per line. Exchanges and chunks are streamed, not held in memory.
-func WriteJSON(w io.Writer, src Source, o JSONOptions) error {
+func WriteJSON(w io.Writer, src Source, o JSONOptions) error { return writeJSON(w, src, o, nil) }
+
+func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -223,7 +225,7 @@ func WriteJSON(w io.Writer, src Source, o JSONOptions) error {
 	}
 	bw.WriteString("\n],\"exchanges\":[")
 	n = 0
-	err := EachExchange(src, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, func(e *session.Exchange) error {
 		j, err := ExchangeJSON(e)
 		if err != nil {
 			return err

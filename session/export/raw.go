@@ -19,10 +19,12 @@ const RawDelimiter = "###"
 // "truncated" when the capture cut the body, "injected" when the inspector
 // sent it), then the request's exact wire bytes, then one LF. ParseRaw reads
 // it back.
-func WriteRaw(w io.Writer, src Source) error {
+func WriteRaw(w io.Writer, src Source) error { return writeRaw(w, src, nil) }
+
+func writeRaw(w io.Writer, src Source, warn func(string)) error {
 	bw := bufio.NewWriter(w)
 	n := 0
-	err := EachExchange(src, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, func(e *session.Exchange) error {
 		if e.Request == nil {
 			return nil
 		}

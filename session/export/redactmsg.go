@@ -142,7 +142,10 @@ func (r *Redactor) hints(hs []session.Hint) []session.Hint {
 // Source learns src's secrets and returns src redacted: sessions and
 // exchanges as above, raw bytes re-cut into lines and masked line by line.
 // Redacted exchanges are held in memory.
-func (r *Redactor) Source(src Source) (Source, error) {
+func (r *Redactor) Source(src Source) (Source, error) { return r.source(src, nil) }
+
+// source is Source telling warn of each message whose bytes are unreadable.
+func (r *Redactor) source(src Source, warn func(string)) (Source, error) {
 	if err := r.Learn(src); err != nil {
 		return nil, err
 	}
@@ -150,7 +153,7 @@ func (r *Redactor) Source(src Source) (Source, error) {
 	for _, s := range src.Sessions() {
 		out.sessions = append(out.sessions, r.Session(s))
 	}
-	err := EachExchange(src, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, func(e *session.Exchange) error {
 		re, err := r.Exchange(e)
 		if err != nil {
 			return err

@@ -1,7 +1,9 @@
 // Package synth writes synthetic capture files shaped like the relay's: PTTH
 // sessions of small reversed GETs and POSTs, a few COMET sessions, a few
-// hints, every exchange recorded twice (request, then complete) with the
-// chunks that carried it. Benchmarks and tests open them as the window does.
+// hints, every exchange recorded pending and then complete, as the relay
+// does (the writer drops a pending record answered before it flushes),
+// with the chunks that carried it. Benchmarks and tests open them as the
+// window does.
 package synth
 
 import (

@@ -1,0 +1,56 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"ptth-inspector/session/capture/synth"
+	"ptth-inspector/session/export"
+	ptheme "ptth-inspector/theme"
+)
+
+// overlayText joins the text of every label in the window's top overlay.
+func overlayText(w fyne.Window) string {
+	var b strings.Builder
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		walk(top, nil, func(o fyne.CanvasObject, _ fyne.Tappable) {
+			if l, ok := o.(*widget.Label); ok {
+				b.WriteString(l.Text + "\n")
+			}
+		})
+	}
+	return b.String()
+}
+
+func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "damaged.ptthcap")
+	if err := synth.SpooledBody(path, true); err != nil {
+		t.Fatal(err)
+	}
+	h.in.openFile(path)
+	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	out := filepath.Join(dir, "damaged.json")
+	h.in.exportTo(out, exportChoice{format: export.JSON})
+	h.waitFor("the export's warning", func() bool { return strings.Contains(overlayText(h.in.win), "with a warning") })
+	text := overlayText(h.in.win)
+	if !strings.Contains(text, "damaged.json") || !strings.Contains(text, "x1") || !strings.Contains(text, "CRC") {
+		t.Fatalf("the export dialog says %q", text)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Exchanges []struct{ ID, Error string } }
+	if err := json.Unmarshal(b, &doc); err != nil || len(doc.Exchanges) != 2 ||
+		!strings.Contains(doc.Exchanges[0].Error, "unreadable") || doc.Exchanges[1].Error != "" {
+		t.Fatalf("export %s: %+v %v", b, doc, err)
+	}
+}
