@@ -104,8 +104,12 @@ func (in *inspector) loaded(path string, closer io.Closer, warnings []string, er
 	case err != nil:
 		in.banner.show(fmt.Sprintf("Cannot open %s: %v", baseName(path), err), "Open another…", in.showOpen)
 	case len(warnings) > 0:
-		in.banner.show(fmt.Sprintf("%s is damaged (%d problems); showing what could be read. First: %s",
-			baseName(path), len(warnings), warnings[0]), "", nil)
+		problems := fmt.Sprintf("%d problems", len(warnings))
+		if len(warnings) == 1 {
+			problems = "1 problem"
+		}
+		in.banner.show(fmt.Sprintf("%s is damaged (%s); showing what could be read. First: %s",
+			baseName(path), problems, warnings[0]), "", nil)
 	}
 }
 
