@@ -67,10 +67,10 @@ func wireLen(m *session.Message) int64 {
 	return m.Ref.Len
 }
 
-// plural writes "1 header" or "3 headers".
+// plural writes "1 header" or "3 headers" ("20,000 exchanges").
 func plural(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}
-	return fmt.Sprintf("%d %ss", n, thing)
+	return thousands(n) + " " + thing + "s"
 }

@@ -58,9 +58,9 @@ func (s *statusBar) set(info statusInfo) {
 	default:
 		s.relay.SetText("Relay stopped")
 	}
-	counts := fmt.Sprintf("%s exchanges · %d sessions · %s", thousands(info.Exchanges), info.Sessions, byteSize(info.Bytes))
+	counts := fmt.Sprintf("%s · %s · %s", plural(info.Exchanges, "exchange"), plural(info.Sessions, "session"), byteSize(info.Bytes))
 	if info.Filtered {
-		counts = fmt.Sprintf("%s of %s exchanges shown · %d sessions", thousands(info.Shown), thousands(info.Exchanges), info.Sessions)
+		counts = fmt.Sprintf("%s of %s shown · %s", thousands(info.Shown), plural(info.Exchanges, "exchange"), plural(info.Sessions, "session"))
 	}
 	s.counts.SetText(counts)
 	path := info.File
