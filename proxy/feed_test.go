@@ -105,8 +105,16 @@ func TestFeederEndDissectsWhatIsQueuedAndSyncAfterEndReturns(t *testing.T) {
 
 func TestFeederSettlingIsCutShortByWhoeverWaitsForIt(t *testing.T) {
 	log := &chunkLog{}
+	d := dissect.NewConn(log, nil, "127.0.0.1:1", "127.0.0.1:2", time.Now())
+	// Only a flipped connection's dissector settles.
+	d.Feed(session.FromClient, []byte(offer), time.Now())
+	d.Feed(session.FromUpstream, []byte(accept), time.Now())
+	if !d.Reversed() {
+		t.Fatal("no flip")
+	}
+	log.chunks = nil
 	// A settle of an hour: each step below would hang if it waited for it.
-	f := startFeeder(dissect.NewConn(log, nil, "127.0.0.1:1", "127.0.0.1:2", time.Now()), time.Hour)
+	f := startFeeder(d, time.Hour)
 	queue := func(side session.Side, s string) {
 		b := f.buffer(side)
 		f.chunk(side, b, copy(b[:], s), time.Now())
