@@ -23,12 +23,30 @@ func validCapture(t testing.TB, body []byte) []byte {
 	return data
 }
 
+// spooledCapture returns the bytes of a capture whose one response lies
+// in the chunk records it crossed in (InChunks), between other records.
+func spooledCapture(t testing.TB) []byte {
+	w, path := create(t)
+	head := []byte("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n")
+	must(t, w.Chunk("s1", session.FromUpstream, t0, head))
+	run := w.Spool("s1", session.FromUpstream, 0)
+	must(t, w.Chunk("s1", session.FromClient, t0, []byte("the other side")))
+	must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("abc")))
+	must(t, w.Exchange(&session.Exchange{ID: "x1", Session: "s1", Response: &session.Message{Proto: "HTTP/1.1",
+		Status: 200, HeadLen: len(head), Ref: &session.RawRef{R: run, Len: int64(len(head) + 3)}, First: t0, Last: t0}}))
+	must(t, w.Close())
+	data, err := os.ReadFile(path)
+	must(t, err)
+	return data
+}
+
 func FuzzOpen(f *testing.F) {
 	small := validCapture(f, []byte("pong"))
 	for _, cut := range []int{0, 3, 8, 9, 17, len(small) / 2, len(small) - 1, len(small)} {
 		f.Add(small[:cut])
 	}
 	f.Add(validCapture(f, make([]byte, InlineRaw+10))) // a message by ref
+	f.Add(spooledCapture(f)) // a message in chunk records
 	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 	f.Add([]byte("PTTHCAP\x01\xff\xff\xff\xffX\x00\x00\x00\x00"))
 	path := filepath.Join(f.TempDir(), "fuzz.ptthcap")
