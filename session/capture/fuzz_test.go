@@ -46,7 +46,7 @@ func FuzzOpen(f *testing.F) {
 		f.Add(small[:cut])
 	}
 	f.Add(validCapture(f, make([]byte, InlineRaw+10))) // a message by ref
-	f.Add(spooledCapture(f)) // a message in chunk records
+	f.Add(spooledCapture(f))                           // a message in chunk records
 	f.Add([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"))
 	f.Add([]byte("PTTHCAP\x01\xff\xff\xff\xffX\x00\x00\x00\x00"))
 	path := filepath.Join(f.TempDir(), "fuzz.ptthcap")
