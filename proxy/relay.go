@@ -25,6 +25,8 @@ type Relay struct {
 	Book     *dissect.CometBook // COMET pairing shared by all connections; made from Rec when nil
 	// DialTimeout bounds how long dialling the upstream may take (default 5 s).
 	DialTimeout time.Duration
+	// Listener, if set, is served by Start instead of listening on Listen.
+	Listener net.Listener
 
 	ln    net.Listener
 	wg    sync.WaitGroup
@@ -49,9 +51,12 @@ func (r *Relay) Start() error {
 	if r.DialTimeout == 0 {
 		r.DialTimeout = 5 * time.Second
 	}
-	ln, err := net.Listen("tcp", r.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", r.Listen, err)
+	ln := r.Listener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", r.Listen); err != nil {
+			return fmt.Errorf("listen on %s: %w", r.Listen, err)
+		}
 	}
 	warnIfNotLoopback(ln.Addr())
 	r.ln = ln

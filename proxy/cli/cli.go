@@ -83,15 +83,42 @@ func Main(args []string, stdout, stderr io.Writer) (opts WindowOptions, code int
 	return opts, 0, false
 }
 
-// parse runs fs.Parse; ok is false when the command should exit with code.
+// parse runs fs.Parse over args, flags before or after the positional
+// arguments (fs.Args gives those; after "--" everything is one). ok is
+// false when the command should exit with code: 0 after --help (usage
+// printed), 2 after a bad flag (one line naming it).
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0, false
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(stderr)
+	var positional []string
+	for {
+		err := fs.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			usage()
+			return 0, false
+		}
+		if err != nil {
+			cmd := "ptth-inspector"
+			if fs.Name() != cmd {
+				cmd += " " + fs.Name()
+			}
+			fmt.Fprintf(stderr, "ptth-inspector: %s: %v (see %s --help)\n", fs.Name(), err, cmd)
+			return 2, false
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
 	}
-	if err != nil {
-		return 2, false
-	}
+	fs.Parse(append([]string{"--"}, positional...)) // so that fs.Args is them
 	return 0, true
 }
 

@@ -118,3 +118,18 @@ func TestExportOfADamagedCaptureWarnsAndWritesTheRest(t *testing.T) {
 		t.Fatalf("export:\n%s", out)
 	}
 }
+
+func TestExportTakesFlagsAfterTheInputAndOneLineForABadOne(t *testing.T) {
+	in := seed(t, "seed-comet.transcript")
+	want, _ := os.ReadFile(in)
+	if code, out, errs := run(in, "--format", "transcript"); code != 0 || dropComments(out) != string(want) {
+		t.Fatalf("flags after INPUT: exit %d, stderr %q", code, errs)
+	}
+	code, out, errs := run("--format", "json", "--bogus", in)
+	if code == 0 || out != "" || strings.Count(strings.TrimSpace(errs), "\n") > 0 || !strings.Contains(errs, "-bogus") {
+		t.Fatalf("a bad flag: exit %d, stderr %q", code, errs)
+	}
+	if code, _, errs := run("--format", "json", "--", "--not-a-flag"); code == 0 || !strings.Contains(errs, "--not-a-flag") {
+		t.Fatalf("after --, an argument is the input: exit %d, stderr %q", code, errs)
+	}
+}

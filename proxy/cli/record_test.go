@@ -123,8 +123,33 @@ func TestRecordRejectsBadFlags(t *testing.T) {
 		var stderr bytes.Buffer
 		if code := record(args, &stderr, make(chan struct{}), nil); code == 0 {
 			t.Errorf("record %v exited 0", args)
-		} else if strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 && args[0] != "--bogus" {
+		} else if strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 {
 			t.Errorf("record %v: want a one-line error, got %q", args, stderr.String())
 		}
+	}
+}
+
+func TestRecordThatCannotListenLeavesAnExistingCaptureAlone(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	up, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	out := filepath.Join(t.TempDir(), "keep.ptthcap")
+	if err := os.WriteFile(out, []byte("an earlier capture"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	args := []string{"--listen", busy.Addr().String(), "--upstream", up.Addr().String(), "--out", out}
+	if code := record(args, &stderr, make(chan struct{}), nil); code == 0 || !strings.Contains(stderr.String(), "listen") {
+		t.Fatalf("record on a busy address: exit %d, %q", code, stderr.String())
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "an earlier capture" {
+		t.Fatalf("the existing capture is now %q (%v)", b, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -43,6 +44,7 @@ type Engine struct {
 	mu      sync.Mutex
 	writer  *capture.Writer
 	relay   *proxy.Relay
+	ln      net.Listener // opened by Start before the capture, for the first relay
 	book    *dissect.CometBook
 	demoSrv *demo.Server
 	mockSrv *mock.Server
@@ -65,11 +67,31 @@ func Start(o Options) (*Engine, error) {
 	if o.Demo && o.Listen == "" {
 		return nil, errors.New("the demo peers need a listen address for the relay")
 	}
+	// Listen first: a relay that cannot start must not have replaced the
+	// file at o.Out with an empty capture.
+	var ln net.Listener
+	if o.Listen != "" {
+		var err error
+		if ln, err = net.Listen("tcp", o.Listen); err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", o.Listen, err)
+		}
+	}
+	if fi, err := os.Stat(o.Out); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+		slog.Warn("replacing an existing file with the new capture", "path", o.Out, "bytes", fi.Size())
+	}
 	w, err := capture.Create(o.Out)
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return nil, fmt.Errorf("cannot write capture: %w", err)
 	}
-	e := &Engine{opts: o, writer: w, Store: store.New(w)}
+	e := &Engine{opts: o, writer: w, Store: store.New(w), ln: ln}
+	defer func() {
+		if e.ln != nil { // not handed to a relay: Start failed
+			e.ln.Close()
+		}
+	}()
 	e.life, e.endLife = context.WithCancel(context.Background())
 	e.book = dissect.NewCometBook(e.Store)
 	if o.Server {
@@ -146,8 +168,12 @@ func (e *Engine) StartRelay() error {
 	if e.opts.Upstream == "" {
 		return errors.New("no upstream: give --upstream HOST:PORT (or --demo)")
 	}
-	r := &proxy.Relay{Listen: e.opts.Listen, Upstream: e.opts.Upstream, Rec: e.Store, Book: e.book}
+	r := &proxy.Relay{Listen: e.opts.Listen, Upstream: e.opts.Upstream, Rec: e.Store, Book: e.book, Listener: e.ln}
+	e.ln = nil // the relay owns it now, started or not
 	if err := r.Start(); err != nil {
+		if r.Listener != nil {
+			r.Listener.Close()
+		}
 		return err
 	}
 	e.opts.Listen = r.Addr()
