@@ -1,6 +1,8 @@
 package capture
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -86,6 +88,44 @@ func TestCorruptionInTheMiddleResyncs(t *testing.T) {
 		want := fmt.Sprintf("corrupt data at offset %d skipped (%d bytes); reading resumed at offset %d", bad, next-bad, next)
 		if len(c.sum.Warnings) != 1 || c.sum.Warnings[0] != want {
 			t.Fatalf("flip at %d: warnings %q, want %q", off, c.sum.Warnings, want)
+		}
+	}
+}
+
+// A scan that skips chunk records without reading them (no Chunk handler)
+// walks over them by their lengths. A wrong length there must cost that
+// record only, as it does for a scan that checks every record, not send the
+// walk into the middle of later records.
+func TestWrongLengthInASkippedRecordCostsThatRecordOnly(t *testing.T) {
+	w, path := create(t)
+	must(t, w.Session(sampleSession("s1")))
+	must(t, w.Exchange(sampleExchange("x1", "s1", nil)))
+	must(t, w.Flush())
+	fi, _ := os.Stat(path)
+	bad := fi.Size() // the chunk record whose length is damaged
+	must(t, w.Chunk("s1", session.FromClient, t0, bytes.Repeat([]byte("c"), 3000)))
+	must(t, w.Flush())
+	fi, _ = os.Stat(path)
+	next := fi.Size()
+	for i := range 6 {
+		must(t, w.Chunk("s1", session.FromUpstream, t0, bytes.Repeat([]byte("u"), 500)))
+		must(t, w.Exchange(sampleExchange(fmt.Sprintf("x%d", i+2), "s1", nil)))
+	}
+	must(t, w.Close())
+	data, _ := os.ReadFile(path)
+	want := fmt.Sprintf("corrupt data at offset %d skipped (%d bytes); reading resumed at offset %d", bad, next-bad, next)
+	for _, length := range []uint32{1000, 3200, 5000, 0} { // shorter, a little and a lot longer, empty
+		d := bytes.Clone(data)
+		binary.LittleEndian.PutUint32(d[bad:], length)
+		path := writeFile(t, d)
+		checked, skipped := scanAll(t, path, true), scanAll(t, path, false)
+		if len(skipped.exchanges) != 7 || len(checked.exchanges) != 7 {
+			t.Fatalf("length %d: %d exchanges skipping chunks, %d checking them; want 7", length, len(skipped.exchanges), len(checked.exchanges))
+		}
+		for _, c := range []*collected{checked, skipped} {
+			if len(c.sum.Warnings) != 1 || c.sum.Warnings[0] != want || c.sum.Chunks != 6 || c.sum.Exchanges != 7 {
+				t.Fatalf("length %d: summary %+v, want one warning %q and 6 chunks", length, c.sum, want)
+			}
 		}
 	}
 }

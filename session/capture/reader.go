@@ -97,18 +97,28 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("scan capture %s: %w", r.path, err)
 	}
-	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}, intern: map[string]string{}, inlineLeft: -1}
+	s := &scanner{f: r.f, path: r.path, size: fi.Size(), h: h, ids: map[uint64]string{}, intern: map[string]string{}, inlineLeft: -1, since: -1}
 	if r.InlineBudget > 0 {
 		s.inlineLeft = r.InlineBudget
 	}
 	p := int64(fileHdrLen)
-	for p < s.size {
-		if h.Progress != nil && p >= s.nextProgress {
-			h.Progress(p, s.size)
-			s.nextProgress = p + progressEvery
+	for {
+		for p < s.size {
+			if h.Progress != nil && p >= s.nextProgress {
+				h.Progress(p, s.size)
+				s.nextProgress = p + progressEvery
+			}
+			if p, err = s.step(p); err != nil {
+				return s.sum, err
+			}
 		}
-		if p, err = s.step(p); err != nil {
+		// Records skipped unchecked at the end: check them now.
+		damaged := false
+		if p, damaged, err = s.recheck(s.size); err != nil {
 			return s.sum, err
+		}
+		if !damaged {
+			break
 		}
 	}
 	if s.suppressed > 0 {
@@ -135,6 +145,11 @@ type scanner struct {
 	tmp          []byte            // piece buffer for large records
 	suppressed   int
 	nextProgress int64
+	// since is the offset of the first record skipped without a CRC check
+	// after the last checked one (-1: none), and sinceSum the counts then:
+	// a wrong length in such a record only shows where the walk lands.
+	since    int64
+	sinceSum Summary
 }
 
 func (s *scanner) warn(format string, args ...any) {
@@ -262,20 +277,22 @@ func (s *scanner) step(p int64) (int64, error) {
 		return 0, err
 	}
 	if !ok {
+		// The walk may have landed here through a wrong length in a
+		// record skipped unchecked: check those first.
+		if next, damaged, err := s.recheck(p); err != nil || damaged {
+			return next, err
+		}
 		return s.bad(p, torn)
 	}
 	end := p + frameLen + n
 	if skip {
-		switch kind {
-		case kindSession:
-			s.sum.Sessions++
-		case kindExchange:
-			s.sum.Exchanges++
-		case kindChunk:
-			s.sum.Chunks++
+		if s.since < 0 {
+			s.since, s.sinceSum = p, s.sum
 		}
+		s.count(kind)
 		return end, nil
 	}
+	s.since = -1 // the walk up to here is sound
 	owned := false
 	if pay == nil && kind != kindExchange { // large record, checked already
 		owned = true
@@ -298,6 +315,44 @@ func (s *scanner) step(p int64) (int64, error) {
 		s.chunk(p, pay, owned)
 	}
 	return end, nil
+}
+
+// count counts a record of kind in the summary.
+func (s *scanner) count(kind byte) {
+	switch kind {
+	case kindSession:
+		s.sum.Sessions++
+	case kindExchange:
+		s.sum.Exchanges++
+	case kindChunk:
+		s.sum.Chunks++
+	}
+}
+
+// recheck checks the CRCs of the records skipped unchecked since s.since,
+// up to stop (where the walk over them found a bad frame, or the end of the
+// file), counting them again. damaged says one of them is bad: next is
+// where reading resumes after it (see bad). Otherwise next is stop.
+func (s *scanner) recheck(stop int64) (next int64, damaged bool, err error) {
+	r := s.since
+	if r < 0 {
+		return stop, false, nil
+	}
+	s.since = -1
+	s.sum.Sessions, s.sum.Exchanges, s.sum.Chunks = s.sinceSum.Sessions, s.sinceSum.Exchanges, s.sinceSum.Chunks
+	for r < stop {
+		kind, n, _, ok, torn, err := s.frame(r, true)
+		if err != nil {
+			return 0, false, err
+		}
+		if !ok {
+			next, err := s.bad(r, torn)
+			return next, true, err
+		}
+		s.count(kind)
+		r += frameLen + n
+	}
+	return stop, false, nil
 }
 
 // bad skips a torn or corrupt frame at p: reading resumes at the next valid
