@@ -39,9 +39,9 @@ func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) 
 	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
 	out := filepath.Join(dir, "damaged.json")
 	h.in.exportTo(out, exportChoice{format: export.JSON})
-	h.waitFor("the export's warning", func() bool { return strings.Contains(overlayText(h.in.win), "with a warning") })
+	h.waitFor("the export's warnings", func() bool { return strings.Contains(overlayText(h.in.win), "Wrote damaged.json, with 2 warnings") })
 	text := overlayText(h.in.win)
-	if !strings.Contains(text, "damaged.json") || !strings.Contains(text, "x1") || !strings.Contains(text, "CRC") {
+	if !strings.Contains(text, "exchange x1: response bytes unreadable") || !strings.Contains(text, "CRC") || !strings.Contains(text, "raw bytes: corrupt data") {
 		t.Fatalf("the export dialog says %q", text)
 	}
 	b, err := os.ReadFile(out)

@@ -18,9 +18,10 @@ const InlineBudget = 64 << 20
 // are re-read from the file on each Chunks call, so a multi-GB capture
 // never sits in memory.
 type CaptureSource struct {
-	r        *capture.Reader
-	st       *store.Store
-	warnings []string
+	r             *capture.Reader
+	st            *store.Store
+	warnings      []string
+	chunkWarnings []string
 }
 
 // FromCapture scans the capture file at path. Close it when done.
@@ -65,18 +66,23 @@ func (c *CaptureSource) EachExchange(fn func(*session.Exchange) error) error {
 }
 
 // Chunks re-reads the file and calls fn for every chunk in file order.
+// Damaged chunk records are skipped; ChunkWarnings says which.
 func (c *CaptureSource) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
 	var ferr error
-	_, err := c.r.Scan(capture.Handler{Chunk: func(id string, side session.Side, t time.Time, b []byte) {
+	sum, err := c.r.Scan(capture.Handler{Chunk: func(id string, side session.Side, t time.Time, b []byte) {
 		if ferr == nil {
 			ferr = fn(id, side, t, b)
 		}
 	}})
+	c.chunkWarnings = sum.Warnings
 	if ferr != nil {
 		return ferr
 	}
 	return err
 }
+
+// ChunkWarnings returns what the latest Chunks call skipped as damaged.
+func (c *CaptureSource) ChunkWarnings() []string { return c.chunkWarnings }
 
 // FromStore is a Source over a live store, e.g. the window's. The raw bytes
 // come from capturePath, the capture file the store writes (flush it first),

@@ -29,7 +29,7 @@ func writeCurl(w io.Writer, src Source, warn func(string)) error {
 	for _, s := range src.Sessions() {
 		sessions[s.ID] = s
 	}
-	err := eachReadable(src, warn, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, false, func(e *session.Exchange) error {
 		if e.Request == nil {
 			return nil
 		}

@@ -47,12 +47,27 @@ type Options struct {
 
 // Write exports src in format f to w: filtered, then redacted, then written.
 func Write(w io.Writer, f Format, src Source, o Options) error {
+	err := write(w, f, src, o)
+	writesChunks := f == Transcript || (f == JSON && !o.JSON.NoChunks)
+	if cw, ok := src.(interface{ ChunkWarnings() []string }); ok && err == nil && o.Warn != nil && writesChunks {
+		for _, msg := range cw.ChunkWarnings() { // damaged raw bytes the export skipped
+			o.Warn("raw bytes: " + msg)
+		}
+	}
+	return err
+}
+
+func write(w io.Writer, f Format, src Source, o Options) error {
 	src, err := o.Filter.Apply(src)
 	if err != nil {
 		return err
 	}
 	if o.Redactor != nil {
-		if src, err = o.Redactor.source(src, o.Warn); err != nil {
+		warn := o.Warn
+		if f == Transcript {
+			warn = nil // it writes no message bytes, only the raw ones
+		}
+		if src, err = o.Redactor.source(src, warn, f != Curl && f != Raw); err != nil {
 			return err
 		}
 	}

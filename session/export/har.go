@@ -52,7 +52,7 @@ func writeHAR(w io.Writer, src Source, warn func(string)) error {
 	var one bytes.Buffer
 	enc := harEncoder(&one, "      ") // an entry's indent inside the log
 	n := 0
-	err := eachReadable(src, warn, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, true, func(e *session.Exchange) error {
 		s := sessions[e.Session]
 		if s == nil {
 			s = &session.Session{ID: e.Session}

@@ -225,7 +225,7 @@ func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error 
 	}
 	bw.WriteString("\n],\"exchanges\":[")
 	n = 0
-	err := eachReadable(src, warn, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, true, func(e *session.Exchange) error {
 		j, err := ExchangeJSON(e)
 		if err != nil {
 			return err

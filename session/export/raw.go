@@ -24,7 +24,7 @@ func WriteRaw(w io.Writer, src Source) error { return writeRaw(w, src, nil) }
 func writeRaw(w io.Writer, src Source, warn func(string)) error {
 	bw := bufio.NewWriter(w)
 	n := 0
-	err := eachReadable(src, warn, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, false, func(e *session.Exchange) error {
 		if e.Request == nil {
 			return nil
 		}

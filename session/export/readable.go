@@ -12,10 +12,10 @@ import (
 // them and marked truncated, the exchange's error says why, and warn (if
 // not nil) hears of it: one damaged body does not cost the rest of the
 // export.
-func readable(e *session.Exchange, warn func(string)) *session.Exchange {
+func readable(e *session.Exchange, warn func(string), responses bool) *session.Exchange {
 	out := e
 	for i, m := range [2]*session.Message{e.Request, e.Response} {
-		if m == nil || m.Raw != nil || m.Ref == nil {
+		if m == nil || m.Raw != nil || m.Ref == nil || (i == 1 && !responses) {
 			continue
 		}
 		if out == e {
@@ -47,7 +47,8 @@ func readable(e *session.Exchange, warn func(string)) *session.Exchange {
 	return out
 }
 
-// eachReadable is EachExchange handing fn each exchange made readable.
-func eachReadable(src Source, warn func(string), fn func(e *session.Exchange) error) error {
-	return EachExchange(src, func(e *session.Exchange) error { return fn(readable(e, warn)) })
+// eachReadable is EachExchange handing fn each exchange made readable
+// (its requests only, unless responses).
+func eachReadable(src Source, warn func(string), responses bool, fn func(e *session.Exchange) error) error {
+	return EachExchange(src, func(e *session.Exchange) error { return fn(readable(e, warn, responses)) })
 }

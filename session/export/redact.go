@@ -130,7 +130,7 @@ func (r *Redactor) learnMessage(m *session.Message) error {
 // Learn collects the secrets of every exchange and every raw line of src,
 // so that they are masked wherever else they appear.
 func (r *Redactor) Learn(src Source) error {
-	err := eachReadable(src, nil, func(e *session.Exchange) error {
+	err := eachReadable(src, nil, true, func(e *session.Exchange) error {
 		if err := r.learnMessage(e.Request); err != nil {
 			return err
 		}

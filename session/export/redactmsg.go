@@ -142,10 +142,11 @@ func (r *Redactor) hints(hs []session.Hint) []session.Hint {
 // Source learns src's secrets and returns src redacted: sessions and
 // exchanges as above, raw bytes re-cut into lines and masked line by line.
 // Redacted exchanges are held in memory.
-func (r *Redactor) Source(src Source) (Source, error) { return r.source(src, nil) }
+func (r *Redactor) Source(src Source) (Source, error) { return r.source(src, nil, true) }
 
-// source is Source telling warn of each message whose bytes are unreadable.
-func (r *Redactor) source(src Source, warn func(string)) (Source, error) {
+// source is Source telling warn of each message whose bytes are unreadable;
+// without responses it leaves them out (for exports that write requests only).
+func (r *Redactor) source(src Source, warn func(string), responses bool) (Source, error) {
 	if err := r.Learn(src); err != nil {
 		return nil, err
 	}
@@ -153,7 +154,12 @@ func (r *Redactor) source(src Source, warn func(string)) (Source, error) {
 	for _, s := range src.Sessions() {
 		out.sessions = append(out.sessions, r.Session(s))
 	}
-	err := eachReadable(src, warn, func(e *session.Exchange) error {
+	err := eachReadable(src, warn, responses, func(e *session.Exchange) error {
+		if !responses && e.Response != nil {
+			cp := *e
+			cp.Response = nil
+			e = &cp
+		}
 		re, err := r.Exchange(e)
 		if err != nil {
 			return err
