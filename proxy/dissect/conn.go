@@ -160,6 +160,7 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
 	}
+	c.checkTruncated("request", m, ex.ID)
 	if len(c.marks[side]) > 0 {
 		ex.Injected, ex.ReplayOf = true, c.marks[side][0]
 		c.marks[side] = c.marks[side][1:]
@@ -221,6 +222,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	ex := *c.pending[0]
 	c.pending = c.pending[1:]
 	ex.Response = m
+	c.checkTruncated("response", m, ex.ID)
 	c.maskBoundary(side, c.readers[side].Offset())
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)
@@ -278,6 +280,14 @@ func (c *Conn) checkAfterClose(side session.Side, m *session.Message) {
 	}
 	if wantsClose(m) {
 		c.closing[side] = true
+	}
+}
+
+// checkTruncated notes a message the capture could not keep whole.
+func (c *Conn) checkTruncated(what string, m *session.Message, exchange string) {
+	if m.Truncated {
+		c.hint(session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte",
+			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20), exchange)
 	}
 }
 

@@ -142,3 +142,18 @@ func TestPlaybookInjectRefusals(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaybookTruncatedMessageIsHinted(t *testing.T) {
+	long := strings.Repeat("v", 70<<10) // past the 64 KiB a line is kept to
+	m, c := play(t, 4096,
+		session.FromClient, "GET / HTTP/1.1\nHost: x\nX-Long: "+long+"\n\n",
+		session.FromUpstream, "HTTP/1.1 204 No Content\n\n")
+	if len(m.exchanges) != 1 || !m.exchanges[0].Request.Truncated {
+		t.Fatalf("exchanges %+v", m.exchanges)
+	}
+	hints := m.sessions[c.ID()].Hints
+	if len(hints) != 1 || hints[0].Code != session.HintTruncated || hints[0].Exchange != m.exchanges[0].ID ||
+		!strings.Contains(hints[0].Text, "request cut in the capture") {
+		t.Fatalf("hints %+v", hints)
+	}
+}

@@ -8,13 +8,18 @@ import (
 	"ptth-inspector/session"
 )
 
-// spoolRing is how many of a stream's latest chunk records a Writer
-// remembers for Spool. The dissector spools a message once it passes 64
-// KiB, so the record holding its start must still be remembered then: over
-// a real network the relay often reads one TCP segment at a time (~1.4 KiB
-// or less), and 128 records cover 64 KiB down to 512-byte reads. Beyond
-// that the message is kept in memory and written with its exchange.
-const spoolRing = 128
+// A Writer remembers a live stream's latest chunk records for Spool: the
+// dissector leaves a message to them once it passes 64 KiB, and the record
+// holding its start must still be known then, however small the reads it
+// arrived in (over a real network the relay often reads one TCP segment at
+// a time). The start lies at most 64 KiB before the latest record, which
+// may be of any size: the Writer keeps the records covering spoolCover
+// bytes before the latest one, and the latest, at most spoolRing of them
+// (reads down to 96 bytes).
+const (
+	spoolCover = 96 << 10 // 64 KiB and slack
+	spoolRing  = 1024
+)
 
 // chunkRun reads a message whose bytes are stored once, in the chunk records
 // the relay wrote as they crossed it, instead of again in its exchange
@@ -127,23 +132,40 @@ type streamKey struct {
 // streamTail is what a Writer remembers of one stream: its length so far
 // and where its latest chunk records are.
 type streamTail struct {
-	pos    int64
-	recent [spoolRing]chunkPos
-	next   int // ring index of the next record
+	pos     int64
+	recent  []chunkPos // oldest first, from head on
+	head    int
+	covered int64 // bytes of recent[head:]
 }
 
-// add notes a chunk record of n bytes at frame offset rec.
+// add notes a chunk record of n bytes at frame offset rec and forgets the
+// oldest ones no longer needed (see spoolCover).
 func (t *streamTail) add(rec, n int64) {
-	t.recent[t.next] = chunkPos{rec: rec, start: t.pos, n: n}
-	t.next = (t.next + 1) % spoolRing
+	t.recent = append(t.recent, chunkPos{rec: rec, start: t.pos, n: n})
 	t.pos += n
+	t.covered += n
+	for live := len(t.recent) - t.head; live > 1 && (live > spoolRing || t.covered-n-t.recent[t.head].n >= spoolCover); live-- {
+		t.covered -= t.recent[t.head].n
+		t.head++
+	}
+	if t.head > len(t.recent)/2 && t.head >= 64 { // reuse the slice's front
+		t.recent = t.recent[:copy(t.recent, t.recent[t.head:])]
+		t.head = 0
+	}
 }
 
 // find returns the remembered chunk record holding stream offset off.
 func (t *streamTail) find(off int64) (chunkPos, bool) {
-	for _, c := range t.recent {
-		if c.n > 0 && c.start <= off && off < c.start+c.n {
+	live := t.recent[t.head:]
+	// Records are in stream order: search from the newest, where a message
+	// being spooled starts.
+	for i := len(live) - 1; i >= 0; i-- {
+		c := live[i]
+		if c.start <= off && off < c.start+c.n {
 			return c, true
+		}
+		if c.start+c.n <= off {
+			break
 		}
 	}
 	return chunkPos{}, false

@@ -69,22 +69,36 @@ func TestSpoolWritesMessageOnce(t *testing.T) {
 }
 
 func TestSpoolFindsAStartTrickledInSegments(t *testing.T) {
+	msg := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: 200000\r\n\r\n"), bytes.Repeat([]byte("y"), 200000)...)
+	// As read from a real network, one small TCP segment at a time, or in
+	// the relay's 64 KiB reads; up to the point where the dissector spools
+	// (64 KiB of message, plus the read that passes it).
+	for _, seg := range []int{160, 536, 1448, 64 << 10} {
+		w, _ := create(t)
+		must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("earlier bytes")))
+		for i := 0; i < 64<<10+seg; i += seg {
+			must(t, w.Chunk("s1", session.FromUpstream, t0, msg[i:min(i+seg, len(msg))]))
+		}
+		r := w.Spool("s1", session.FromUpstream, int64(len("earlier bytes")))
+		if r == nil {
+			t.Fatalf("the start of a message read %d bytes at a time was forgotten by 64 KiB", seg)
+		}
+		got := make([]byte, 100)
+		if n, err := r.ReadAt(got, 0); err != nil || !bytes.Equal(got[:n], msg[:100]) {
+			t.Fatalf("%d-byte reads: read %q, %v", seg, got[:n], err)
+		}
+		must(t, w.Close())
+	}
+}
+
+func TestSpoolFindsAHeadReadBeforeOneLargeRead(t *testing.T) {
 	w, _ := create(t)
 	defer w.Close()
-	msg := append([]byte("HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n"), bytes.Repeat([]byte("y"), 70000)...)
-	must(t, w.Chunk("s1", session.FromUpstream, t0, []byte("earlier bytes")))
-	// As read from a real network: one 536-byte TCP segment at a time, up
-	// to the 64 KiB at which the dissector spools.
-	for i := 0; i < 64<<10; i += 536 {
-		must(t, w.Chunk("s1", session.FromUpstream, t0, msg[i:min(i+536, len(msg))]))
-	}
-	r := w.Spool("s1", session.FromUpstream, int64(len("earlier bytes")))
-	if r == nil {
-		t.Fatal("the start of a message trickled in 536-byte chunks was forgotten by 64 KiB")
-	}
-	got := make([]byte, 100)
-	if n, err := r.ReadAt(got, 0); err != nil || !bytes.Equal(got[:n], msg[:100]) {
-		t.Fatalf("read %q, %v", got[:n], err)
+	head := []byte("POST /x HTTP/1.1\r\nContent-Length: 1048576\r\n\r\n")
+	must(t, w.Chunk("s1", session.FromClient, t0, head))
+	must(t, w.Chunk("s1", session.FromClient, t0, bytes.Repeat([]byte("z"), 1<<20)))
+	if w.Spool("s1", session.FromClient, 0) == nil {
+		t.Fatal("a message's head was forgotten once one large read followed it")
 	}
 }
 
