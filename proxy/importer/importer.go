@@ -128,14 +128,15 @@ func Load(path string, progress func(done, total int64)) (*Import, error) {
 		return nil, err
 	}
 	r := &counter{r: bufio.NewReaderSize(f, 1<<16), total: fi.Size(), progress: progress}
-	var m *export.Memory
 	switch format {
-	case JSON:
-		m, err = export.ReadJSON(r)
+	case JSON: // streamed into a packed store: a large export is never held whole
+		l := export.NewLoaded()
+		err = export.DecodeJSON(r, l)
+		im.Source = l
 	case HAR:
-		m, err = export.ReadHAR(r)
+		im.Source, err = export.ReadHAR(r)
 	case Transcript:
-		m, err = ReadTranscript(r, fi.ModTime())
+		im.Source, err = ReadTranscript(r, fi.ModTime())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", path, format, err)
@@ -143,7 +144,6 @@ func Load(path string, progress func(done, total int64)) (*Import, error) {
 	if progress != nil {
 		progress(fi.Size(), fi.Size())
 	}
-	im.Source = m
 	return im, nil
 }
 
@@ -164,8 +164,12 @@ func (im *Import) Fill(rec dissect.Recorder) error {
 	for _, s := range im.Source.Sessions() {
 		rec.PutSession(s)
 	}
-	for _, e := range im.Source.Exchanges() {
+	err := export.EachExchange(im.Source, func(e *session.Exchange) error {
 		rec.PutExchange(e)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return im.Source.Chunks(func(id string, side session.Side, t time.Time, b []byte) error {
 		rec.Chunk(id, side, t, b)

@@ -1,7 +1,9 @@
 package export
 
 import (
+	"bufio"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
@@ -83,4 +85,57 @@ func (p *peakSampler) stop() uint64 {
 	close(p.done)
 	p.wg.Wait()
 	return max(p.max, heapObjects())
+}
+
+// BenchmarkImportJSON200k reads a JSON export (without chunks) of 200 000
+// relay-shaped exchanges into a packed Loaded, as the importer does, and
+// into a Memory, for comparison; it reports the live heap per exchange
+// once read (after GC) and the peak heap per exchange while reading
+// (sampled every 5 ms).
+func BenchmarkImportJSON200k(b *testing.B) {
+	const n = 200_000
+	dir := b.TempDir()
+	capPath, jsonPath := filepath.Join(dir, "i.ptthcap"), filepath.Join(dir, "i.json")
+	if err := synth.Write(capPath, synth.Options{Exchanges: n, NoChunks: true}); err != nil {
+		b.Fatal(err)
+	}
+	c, err := FromCapture(capPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Create(jsonPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := WriteJSON(f, c, JSONOptions{NoChunks: true}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	c.Close()
+	for _, into := range []struct {
+		name string
+		new  func() Loader
+	}{{"loaded", func() Loader { return NewLoaded() }}, {"memory", func() Loader { return NewMemory() }}} {
+		b.Run(into.name, func(b *testing.B) {
+			for b.Loop() {
+				runtime.GC()
+				base := heapObjects()
+				peak := newPeakSampler()
+				in, err := os.Open(jsonPath)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dst := into.new()
+				if err := DecodeJSON(bufio.NewReaderSize(in, 1<<16), dst); err != nil {
+					b.Fatal(err)
+				}
+				in.Close()
+				top := peak.stop()
+				runtime.GC()
+				b.ReportMetric(float64(heapObjects()-base)/n, "heapB/exchange")
+				b.ReportMetric(float64(top-base)/n, "peakHeapB/exchange")
+				runtime.KeepAlive(dst)
+			}
+		})
+	}
 }

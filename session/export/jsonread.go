@@ -13,24 +13,16 @@ import (
 	"ptth-inspector/session"
 )
 
-// ReadJSON reads a JSON export back. Errors name the line (for syntax) or the
-// field (for values), e.g. `exchanges[2].direction: unknown value "up"`.
+// ReadJSON reads a JSON export back into memory (see DecodeJSON).
 func ReadJSON(r io.Reader) (*Memory, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
+	m := NewMemory()
+	if err := DecodeJSON(r, m); err != nil {
 		return nil, err
 	}
-	var doc Document
-	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if doc.Version != JSONVersion {
-		return nil, fmt.Errorf("version: %d is not a PTTH Inspector JSON export (want %d)", doc.Version, JSONVersion)
-	}
-	return doc.Memory()
+	return m, nil
 }
 
-// jsonError names the line of a syntax or type error.
+// jsonError names the line of a syntax or type error in a document read whole.
 func jsonError(data []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -46,37 +38,6 @@ func jsonError(data []byte, err error) error {
 func lineOf(data []byte, off int64) int {
 	off = min(max(off, 0), int64(len(data)))
 	return bytes.Count(data[:off], []byte("\n")) + 1
-}
-
-// Memory converts a decoded document into a Source, checking every value.
-func (doc *Document) Memory() (*Memory, error) {
-	m := NewMemory()
-	for i, js := range doc.Sessions {
-		s, err := js.Session()
-		if err != nil {
-			return nil, fmt.Errorf("sessions[%d]%s", i, err)
-		}
-		m.PutSession(s)
-	}
-	for i, je := range doc.Exchanges {
-		e, err := je.Exchange()
-		if err != nil {
-			return nil, fmt.Errorf("exchanges[%d]%s", i, err)
-		}
-		m.PutExchange(e)
-	}
-	for i, jc := range doc.Chunks {
-		side, ok := map[string]session.Side{"client": session.FromClient, "upstream": session.FromUpstream}[jc.Side]
-		if !ok {
-			return nil, fmt.Errorf("chunks[%d].side: unknown value %q (want client or upstream)", i, jc.Side)
-		}
-		t, err := parseTS(jc.T)
-		if err != nil {
-			return nil, fmt.Errorf("chunks[%d].t: %v", i, err)
-		}
-		m.chunks = append(m.chunks, Chunk{jc.Session, side, t, jc.Data})
-	}
-	return m, nil
 }
 
 // fieldErr prefixes an error with a field name: ".name: err".

@@ -75,6 +75,9 @@ func (m *Memory) PutSession(s *session.Session) {
 	m.sessions = append(m.sessions, s)
 }
 
+// PutChunk adds a run of raw bytes.
+func (m *Memory) PutChunk(c Chunk) { m.chunks = append(m.chunks, c) }
+
 // PutExchange adds or replaces an exchange snapshot.
 func (m *Memory) PutExchange(e *session.Exchange) {
 	if i, ok := m.exIndex[e.ID]; ok {
