@@ -143,3 +143,31 @@ func damagedExport(t *testing.T, f Format, out []byte, warnings []string) {
 		t.Fatalf("JSON export %+v", doc.Exchanges)
 	}
 }
+
+// A JSON export read back into a Loaded (packed past 4096 exchanges) and
+// written again is the same document.
+func TestJSONThroughALoadedIsTheSameDocument(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.ptthcap")
+	if err := synth.Write(path, synth.Options{Exchanges: 6000}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := FromCapture(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var first, second bytes.Buffer
+	if err := WriteJSON(&first, src, JSONOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	l := NewLoaded()
+	if err := DecodeJSON(bytes.NewReader(first.Bytes()), l); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteJSON(&second, l, JSONOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Bytes(), second.Bytes()) {
+		t.Fatalf("the document changed through a Loaded: %d bytes, then %d", first.Len(), second.Len())
+	}
+}
