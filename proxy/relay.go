@@ -112,6 +112,7 @@ func (r *Relay) accept() {
 			c.Close()
 			return
 		}
+		r.open.Add(1)
 		r.wg.Add(1)
 		go r.serve(c)
 	}
@@ -125,16 +126,15 @@ func (r *Relay) track(c net.Conn, add bool) bool {
 			return false
 		}
 		r.conns[c] = struct{}{}
-		r.open.Add(1)
 	} else {
 		delete(r.conns, c)
-		r.open.Add(-1)
 	}
 	return true
 }
 
 func (r *Relay) serve(client net.Conn) {
 	defer r.wg.Done()
+	defer r.open.Add(-1)
 	defer r.track(client, false)
 	defer client.Close()
 	d := dissect.NewConn(r.Rec, r.Book, client.RemoteAddr().String(), r.Upstream, time.Now())

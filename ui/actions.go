@@ -82,6 +82,7 @@ func (in *inspector) reapplyIntercept() {
 // clear forgets what the window shows (the capture file keeps it).
 func (in *inspector) clear() {
 	in.st.Clear()
+	in.cleared = true
 	in.selRow = -1
 	in.detail.show(nil)
 	in.tick()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/session"
 	"ptth-inspector/session/export"
 	"ptth-inspector/session/store"
 )
@@ -71,11 +73,16 @@ func (in *inspector) showExport() {
 			c.redact = true
 		}
 		save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("export: %w", err), in.win)
 				return
+			}
+			if w == nil {
+				return // cancelled
 			}
 			path := w.URI().Path()
 			w.Close()
+			os.Chmod(path, 0o600) // the dialog created it; exports may hold secrets
 			in.exportTo(path, c)
 		}, in.win)
 		save.SetFileName("ptth-capture" + exportExt[c.format])
@@ -87,7 +94,8 @@ func (in *inspector) showExport() {
 // exportTo writes the export in the background and reports how it went.
 func (in *inspector) exportTo(path string, c exportChoice) {
 	var ids []string
-	if c.visible {
+	switch {
+	case c.visible:
 		for i := 0; i < in.model.Len(); i++ {
 			if it := in.model.Item(i); !it.Divider() {
 				ids = append(ids, it.Exchange.ID)
@@ -95,6 +103,14 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 		}
 		if len(ids) == 0 {
 			dialog.ShowInformation("Export", "The timeline shows no exchanges: nothing to export.", in.win)
+			return
+		}
+	case in.cleared:
+		// The capture file still holds what Clear took from the window:
+		// export what the window holds now.
+		in.st.Each(0, math.MaxInt, false, func(_ int, e *session.Exchange) { ids = append(ids, e.ID) })
+		if len(ids) == 0 {
+			dialog.ShowInformation("Export", "Nothing recorded since Clear: nothing to export.", in.win)
 			return
 		}
 	}

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"strings"
 
 	"ptth-inspector/ui/filter"
 )
@@ -18,6 +20,7 @@ type filterBar struct {
 	fold  *widget.Check
 	err   *widget.Label
 	box   fyne.CanvasObject
+	good  string // the text of the filter in force
 }
 
 func newFilterBar(in *inspector) *filterBar {
@@ -45,11 +48,16 @@ func (f *filterBar) object() fyne.CanvasObject { return f.box }
 func (f *filterBar) apply(text string) {
 	q, err := filter.Parse(text)
 	if err != nil {
-		f.err.SetText("Filter not applied: " + err.Error())
+		still := "no filter"
+		if strings.TrimSpace(f.good) != "" {
+			still = fmt.Sprintf("the last good filter %q", f.good)
+		}
+		f.err.SetText(fmt.Sprintf("Filter not applied: %v. Showing %s.", err, still))
 		f.err.Show()
 		return
 	}
 	f.err.Hide()
+	f.good = text
 	f.in.setFilter(q)
 }
 

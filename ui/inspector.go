@@ -36,6 +36,7 @@ type inspector struct {
 	follow   bool
 	relaying bool    // the relay ran at the last status update
 	selRow   int32   // selected exchange's row, -1 for none
+	cleared  bool    // Clear was used on st: the capture file holds more than it
 	sessIdx  []int32 // sessions the session list shows
 
 	sessions  *sessionList
@@ -92,7 +93,7 @@ func (in *inspector) attach(st *store.Store, be backend) {
 	if in.sub != nil {
 		in.sub.Close()
 	}
-	in.be, in.st = be, st
+	in.be, in.st, in.cleared = be, st, false
 	in.sub = st.Subscribe()
 	q := in.model.Filter()
 	fold := in.model.Fold()

@@ -115,11 +115,16 @@ func (in *inspector) loaded(path string, closer io.Closer, warnings []string, er
 
 func (in *inspector) showSave() {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
+		if err != nil {
+			dialog.ShowError(fmt.Errorf("save capture: %w", err), in.win)
 			return
+		}
+		if w == nil {
+			return // cancelled
 		}
 		path := w.URI().Path()
 		w.Close()
+		os.Chmod(path, 0o600) // the dialog created it; as the capture itself
 		in.saveTo(path)
 	}, in.win)
 	d.SetFileName("capture.ptthcap")

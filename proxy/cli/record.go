@@ -93,6 +93,6 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 		return fail(stderr, "record: closing capture: %v", err)
 	}
 	st := e.Store.Stats()
-	fmt.Fprintf(stderr, "recorded %d sessions, %d exchanges, %d bytes\n", st.Sessions, st.Exchanges, st.Bytes)
+	fmt.Fprintf(stderr, "recorded %s, %s, %s\n", plural(st.Sessions, "session"), plural(st.Exchanges, "exchange"), plural(int(st.Bytes), "byte"))
 	return 0
 }

@@ -263,13 +263,24 @@ func (st *Store) SessionExchanges(id string) []*session.Exchange {
 	return out
 }
 
-// Clear forgets every session and exchange (the sink keeps what it has).
+// Clear forgets every exchange and every session that has ended (the sink
+// keeps what it has). Sessions still live stay, with no exchanges, so what
+// their connections record next still has its client, state and hints.
 func (st *Store) Clear() {
 	st.mu.Lock()
-	st.sessions, st.ex = nil, newTable()
+	var live []*session.Session
+	for _, s := range st.sessions {
+		if s.Live() {
+			live = append(live, s)
+		}
+	}
+	st.sessions, st.ex = live, newTable()
 	st.sessIndex = map[string]int{}
+	for i, s := range live {
+		st.sessIndex[s.ID] = i
+	}
 	st.bySession = map[string][]int32{}
-	st.live, st.bytes = 0, 0
+	st.live, st.bytes = len(live), 0
 	st.publishLocked(Change{Kind: Cleared})
 	st.mu.Unlock()
 }

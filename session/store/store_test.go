@@ -148,3 +148,27 @@ func TestConcurrentPutsAndReads(t *testing.T) {
 		t.Fatalf("saw %d changes, store has %d", seen, st.Stats().Exchanges)
 	}
 }
+
+func TestClearKeepsLiveSessionsAndNoExchanges(t *testing.T) {
+	st := New(nil)
+	t0 := time.Now()
+	st.PutSession(&session.Session{ID: "live", Client: "10.0.0.1:5000", State: session.StateFlipped, Started: t0})
+	st.PutSession(&session.Session{ID: "gone", Client: "10.0.0.2:5000", Started: t0, Ended: t0.Add(time.Second)})
+	st.PutExchange(&session.Exchange{ID: "a", Session: "live"})
+	st.PutExchange(&session.Exchange{ID: "b", Session: "gone"})
+	st.Chunk("live", session.FromClient, t0, []byte("bytes"))
+	st.Clear()
+	if got := st.Stats(); got != (Stats{Sessions: 1, Live: 1}) {
+		t.Fatalf("stats after Clear %+v", got)
+	}
+	if s := st.Session("live"); s == nil || s.Client != "10.0.0.1:5000" || s.State != session.StateFlipped {
+		t.Fatalf("live session after Clear %+v", s)
+	}
+	if st.Session("gone") != nil || st.Exchange("a") != nil || len(st.SessionExchanges("live")) != 0 {
+		t.Fatal("Clear kept an ended session or an exchange")
+	}
+	st.PutExchange(&session.Exchange{ID: "c", Session: "live"}) // the connection goes on
+	if got := st.SessionExchanges("live"); len(got) != 1 || got[0].ID != "c" || st.Index("c") != 0 {
+		t.Fatalf("after Clear the live session has %+v", got)
+	}
+}
