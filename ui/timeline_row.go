@@ -45,7 +45,7 @@ type timelineRow struct {
 	fall    *waterfall
 	cells   *fyne.Container
 	divider *canvas.Text
-	rule    *canvas.Rectangle
+	rules   [2]*canvas.Rectangle // left and right of the divider text
 	flipBox *fyne.Container
 }
 
@@ -64,13 +64,13 @@ func newTimelineRow() *timelineRow {
 		method: text(fyne.TextAlignLeading), target: widget.NewLabel(""), status: text(fyne.TextAlignLeading),
 		reqLen: text(fyne.TextAlignTrailing), respLen: text(fyne.TextAlignTrailing), dur: text(fyne.TextAlignTrailing),
 		start: text(fyne.TextAlignTrailing), fall: newWaterfall(), divider: text(fyne.TextAlignCenter),
-		rule: canvas.NewRectangle(color.Transparent)}
+		rules: [2]*canvas.Rectangle{canvas.NewRectangle(color.Transparent), canvas.NewRectangle(color.Transparent)}}
 	r.arrow.TextStyle.Bold = true
 	r.divider.TextStyle.Bold = true
 	r.target.Truncation = fyne.TextTruncateEllipsis
 	r.cells = container.New(timelineColumns, stripeRect{r.stripe}, r.arrow, r.seq, r.via, r.method, r.target,
 		r.status, r.reqLen, r.respLen, r.dur, r.start, r.fall)
-	r.flipBox = container.NewStack(container.NewCenter(r.rule), container.NewCenter(r.divider))
+	r.flipBox = container.NewCenter(container.NewHBox(container.NewCenter(r.rules[0]), r.divider, container.NewCenter(r.rules[1])))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -92,10 +92,12 @@ func (r *timelineRow) showDivider(info *view.SessionInfo, all bool) {
 	c := themeColor(ptheme.ColorNameFlip)
 	r.divider.Text, r.divider.Color = text, c
 	r.bg.FillColor = ptheme.Tint(c, 0x22)
-	r.rule.FillColor = ptheme.Tint(c, 0x80)
-	r.rule.SetMinSize(fyne.NewSize(r.divider.MinSize().Width+80, 2))
+	for _, rule := range r.rules {
+		rule.FillColor = ptheme.Tint(c, 0x80)
+		rule.SetMinSize(fyne.NewSize(40, 2))
+		rule.Refresh()
+	}
 	r.divider.Refresh()
-	r.rule.Refresh()
 	r.bg.Refresh()
 }
 
