@@ -145,6 +145,9 @@ func (v *bodyViewer) render() {
 	v.image.Hide()
 	v.lines.object().Show()
 	switch {
+	case len(b) == 0 && v.body.Err != nil:
+		// Say it where the body would be, whole: the info line cuts it.
+		v.lines.set(body.StringLines{"The body could not be read from the capture file:", v.body.Err.Error()})
 	case len(b) == 0:
 		v.lines.set(nil)
 	case k == body.Image:
@@ -215,7 +218,10 @@ func (v *bodyViewer) describe(b []byte) string {
 	if v.msg.Truncated {
 		s += " · cut at the capture limit"
 	}
-	if v.body.Err != nil {
+	switch {
+	case v.body.Err != nil && len(b) == 0:
+		s += " · unreadable (see below)"
+	case v.body.Err != nil:
 		s += " · " + v.body.Err.Error()
 	}
 	return s
