@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"ptth-inspector/session/capture/synth"
 	"strings"
 	"sync"
 	"testing"
@@ -252,4 +253,20 @@ func TestTickWhileLoadingRereadsOnlyWhenDue(t *testing.T) {
 		t.Fatal("a re-read is due right after one")
 	}
 	h.in.load = nil
+}
+
+func TestOpeningAFileShowsItsStartAndStopsFollowing(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	path := filepath.Join(t.TempDir(), "many.ptthcap")
+	if err := synth.Write(path, synth.Options{Exchanges: 400}); err != nil {
+		t.Fatal(err)
+	}
+	h.in.openFile(path)
+	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	if h.in.follow || h.in.toolbar.follow.Checked {
+		t.Fatal("following a file that does not grow")
+	}
+	if off := h.in.timeline.list.GetScrollOffset(); off != 0 {
+		t.Fatalf("the timeline opened scrolled to %v, not at the start", off)
+	}
 }

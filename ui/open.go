@@ -83,6 +83,7 @@ func (in *inspector) openFile(path string) {
 	}
 	st := store.New(nil)
 	in.file = path
+	in.follow = false // a file does not grow: show it from its start
 	in.load = &loadProgress{started: time.Now()}
 	in.banner.hide()
 	in.attach(st, nil)
