@@ -35,7 +35,7 @@ func (in *inspector) startLive(o engine.Options) {
 		in.banner.hide()
 	}
 	in.file = ""
-	in.follow = true // live traffic: keep the newest in view
+	in.follow = true      // live traffic: keep the newest in view
 	if in.closer != nil { // the file viewed before
 		in.closer.Close()
 		in.closer = nil
