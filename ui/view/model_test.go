@@ -144,16 +144,24 @@ func TestModelClearedReloads(t *testing.T) {
 	m := New(st)
 	m.Apply(sub.Drain())
 	m.Select(1)
+	// s1 has ended; s2 is still live, so Clear keeps it (without exchanges).
+	st.PutSession(&session.Session{ID: "s1", Client: "127.0.0.1:5000", Started: t0, Ended: t0.Add(time.Minute)})
 	st.Clear()
 	m.Apply(sub.Drain())
-	if m.Exchanges() != 0 || m.Len() != 0 || len(m.Sessions()) != 0 || m.Selected() != AllSessions {
+	// The selected session (s2, index 1) is still there, now first.
+	if m.Exchanges() != 0 || m.Len() != 0 || len(m.Sessions()) != 1 || m.Sessions()[0].S.ID != "s2" || m.Selected() != 0 {
 		t.Errorf("after clear: %d exchanges, %d rows, %d sessions, sel %d", m.Exchanges(), m.Len(), len(m.Sessions()), m.Selected())
 	}
 	st.PutSession(&session.Session{ID: "s9", Started: t0})
 	st.PutExchange(&session.Exchange{ID: "n", Session: "s9", Request: msg("GET", "/", 0, 0, "")})
+	st.PutExchange(&session.Exchange{ID: "m", Session: "s2", Request: msg("GET", "/", 0, time.Second, "")})
 	m.Apply(sub.Drain())
-	if got := rows(m); got != "n" {
-		t.Errorf("after clear and one exchange: %q", got)
+	if got := rows(m); got != "m" {
+		t.Errorf("after clear and two exchanges, s2 selected: %q", got)
+	}
+	m.Select(AllSessions)
+	if got := rows(m); got != "n m" {
+		t.Errorf("after clear and two exchanges, all sessions: %q", got)
 	}
 }
 
