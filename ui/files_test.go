@@ -80,7 +80,7 @@ func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
 	if got := h.rowTexts(); len(got) != 3 || !strings.Contains(got[1], "roles flipped") {
 		t.Fatalf("rows from the capture = %q", got)
 	}
-	if h.in.toolbar.mode.text.Text != "FILE" || h.in.status.relay.Text != "Viewing a capture file" || h.in.status.bar.Visible() {
+	if h.in.toolbar.mode.text.Text != "FILE" || h.in.status.relay.Text != "Viewing a file" || h.in.status.bar.Visible() {
 		t.Errorf("toolbar %q, status %q, progress shown %v", h.in.toolbar.mode.text.Text, h.in.status.relay.Text, h.in.status.bar.Visible())
 	}
 	if msg := h.in.banner.message(); msg != "" {

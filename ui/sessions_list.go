@@ -136,9 +136,9 @@ func (s *sessionList) fill(id widget.ListItemID, r *sessionRow) {
 		r.hints.set("", "")
 	}
 	if filtered {
-		r.count.SetText(fmt.Sprintf("%d/%d", info.Matches, info.Exchanges()))
+		r.count.SetText(fmt.Sprintf("%s/%s", thousands(info.Matches), thousands(info.Exchanges())))
 	} else {
-		r.count.SetText(fmt.Sprint(info.Exchanges()))
+		r.count.SetText(thousands(info.Exchanges()))
 	}
 }
 

@@ -52,7 +52,7 @@ func (s *statusBar) object() fyne.CanvasObject { return s.box }
 func (s *statusBar) set(info statusInfo) {
 	switch {
 	case info.File != "":
-		s.relay.SetText("Viewing a capture file")
+		s.relay.SetText("Viewing a file")
 	case info.Relaying:
 		s.relay.SetText(fmt.Sprintf("Listening on %s · %d open", info.Listen, info.Open))
 	default:
