@@ -123,6 +123,7 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 				return
 			}
 			in.banner.hide()
+			in.status.note.SetText("Exported " + filepath.Base(path))
 			if len(warnings) > 0 {
 				dialog.ShowInformation("Export", exportWarnings(path, warnings), in.win)
 			}

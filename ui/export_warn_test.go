@@ -40,6 +40,9 @@ func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) 
 	out := filepath.Join(dir, "damaged.json")
 	h.in.exportTo(out, exportChoice{format: export.JSON})
 	h.waitFor("the export's warnings", func() bool { return strings.Contains(overlayText(h.in.win), "Wrote damaged.json, with 2 warnings") })
+	if got := h.in.status.note.Text; got != "Exported damaged.json" {
+		t.Errorf("status bar after the export says %q", got)
+	}
 	text := overlayText(h.in.win)
 	if !strings.Contains(text, "exchange x1: response bytes unreadable") || !strings.Contains(text, "CRC") || !strings.Contains(text, "raw bytes: corrupt data") {
 		t.Fatalf("the export dialog says %q", text)

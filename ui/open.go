@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -149,7 +150,9 @@ func (in *inspector) saveTo(path string) {
 		in.do(func() {
 			if err != nil {
 				dialog.ShowError(fmt.Errorf("save capture: %w", err), in.win)
+				return
 			}
+			in.status.note.SetText("Saved " + filepath.Base(path))
 		})
 	}()
 }

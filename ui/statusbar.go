@@ -30,6 +30,7 @@ type statusInfo struct {
 type statusBar struct {
 	relay    *widget.Label
 	counts   *widget.Label
+	note     *widget.Label // what the last export or save wrote
 	capture  *widget.Label
 	progress *widget.ProgressBar
 	bar      *fyne.Container // holds the progress bar; hidden when not loading
@@ -37,12 +38,12 @@ type statusBar struct {
 }
 
 func newStatusBar() *statusBar {
-	s := &statusBar{relay: widget.NewLabel(""), counts: widget.NewLabel(""), capture: widget.NewLabel(""),
-		progress: widget.NewProgressBar()}
+	s := &statusBar{relay: widget.NewLabel(""), counts: widget.NewLabel(""), note: widget.NewLabel(""),
+		capture: widget.NewLabel(""), progress: widget.NewProgressBar()}
 	s.capture.Truncation = fyne.TextTruncateEllipsis
 	s.bar = container.NewGridWrap(fyne.NewSize(180, s.progress.MinSize().Height), s.progress)
 	s.bar.Hide()
-	s.box = container.NewBorder(nil, nil, container.NewHBox(s.relay, s.counts, container.NewCenter(s.bar)), nil, s.capture)
+	s.box = container.NewBorder(nil, nil, container.NewHBox(s.relay, s.counts, s.note, container.NewCenter(s.bar)), nil, s.capture)
 	return s
 }
 
