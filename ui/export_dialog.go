@@ -122,7 +122,6 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 				dialog.ShowError(fmt.Errorf("export %s: %w", c.format, err), in.win)
 				return
 			}
-			in.banner.hide()
 			in.status.note.SetText("Exported " + filepath.Base(path))
 			if len(warnings) > 0 {
 				dialog.ShowInformation("Export", exportWarnings(path, warnings), in.win)
