@@ -16,6 +16,7 @@ type timeline struct {
 	in      *inspector
 	list    *keyList
 	header  *fyne.Container
+	empty   *widget.Label // says a filter hides everything
 	box     fyne.CanvasObject
 	syncing bool
 	current int // list row selected now, -1 for none
@@ -65,7 +66,9 @@ func newTimeline(in *inspector) *timeline {
 	}
 	heads[colTarget] = widget.NewLabelWithStyle("target", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.header = container.New(timelineColumns, heads...)
-	t.box = container.NewBorder(t.header, nil, nil, nil, l)
+	t.empty = widget.NewLabelWithStyle("No exchange matches the filter.", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	t.empty.Hide()
+	t.box = container.NewBorder(t.header, nil, nil, nil, container.NewStack(l, container.NewCenter(t.empty)))
 	return t
 }
 
@@ -113,6 +116,11 @@ func (t *timeline) refresh() {
 		}
 	}
 	t.list.Refresh()
+	if q := t.in.model.Filter(); q != nil && !q.Empty() && t.in.model.Matches() == 0 && t.in.model.Exchanges() > 0 {
+		t.empty.Show()
+	} else {
+		t.empty.Hide()
+	}
 	t.reselect()
 	if t.in.follow && t.in.model.Len() > 0 {
 		t.list.ScrollToBottom()

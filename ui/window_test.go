@@ -315,3 +315,18 @@ func TestBusyPortShowsErrorAndWindowKeepsWorking(t *testing.T) {
 		t.Errorf("status bar says %q", h.in.status.relay.Text)
 	}
 }
+
+func TestAFilterMatchingNothingSaysSo(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	h.in.filterBar.entry.SetText("status:>=500")
+	h.waitFor("the filter", func() bool { return h.in.model.Matches() == 0 })
+	if !h.in.timeline.empty.Visible() {
+		t.Fatal("no note that the filter matches nothing")
+	}
+	h.in.filterBar.entry.SetText("")
+	h.waitFor("no filter", func() bool { return h.in.model.Matches() > 0 })
+	if h.in.timeline.empty.Visible() {
+		t.Fatal("the note stays without a filter")
+	}
+}
