@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -82,8 +83,8 @@ func (in *inspector) reapplyIntercept() {
 
 // clear forgets what the window shows (the capture file keeps it).
 func (in *inspector) clear() {
-	in.st.Clear()
-	in.cleared = true
+	in.st.Clear(in.be != nil) // a file's unended sessions are not live
+	in.cleared, in.clearedAt = true, time.Now()
 	in.selRow = -1
 	in.detail.show(nil)
 	in.tick()

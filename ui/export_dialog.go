@@ -4,17 +4,16 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"ptth-inspector/session"
 	"ptth-inspector/session/export"
 	"ptth-inspector/session/store"
 )
@@ -30,6 +29,7 @@ type exportChoice struct {
 	format  export.Format
 	redact  bool
 	visible bool             // only the exchanges the filter and session choice show
+	since   time.Time        // only what was recorded from then on (after a Clear)
 	headers []string         // more header names to mask
 	bodies  []*regexp.Regexp // body patterns to mask
 }
@@ -107,12 +107,8 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 		}
 	case in.cleared:
 		// The capture file still holds what Clear took from the window:
-		// export what the window holds now.
-		in.st.Each(0, math.MaxInt, false, func(_ int, e *session.Exchange) { ids = append(ids, e.ID) })
-		if len(ids) == 0 {
-			dialog.ShowInformation("Export", "Nothing recorded since Clear: nothing to export.", in.win)
-			return
-		}
+		// export what was recorded since.
+		c.since = in.clearedAt
 	}
 	be, file, st := in.be, in.file, in.st
 	go func() {
@@ -158,7 +154,7 @@ func writeExport(path string, c exportChoice, ids []string, be backend, file str
 	if cs, ok := src.(interface{ Warnings() []string }); ok {
 		warnings = append(warnings, cs.Warnings()...)
 	}
-	o := export.Options{Filter: export.Filter{Exchanges: ids}, Warn: func(m string) { warnings = append(warnings, m) }}
+	o := export.Options{Filter: export.Filter{Exchanges: ids, Since: c.since}, Warn: func(m string) { warnings = append(warnings, m) }}
 	if c.redact {
 		o.Redactor = export.NewRedactor(export.RedactOptions{Headers: c.headers, Bodies: c.bodies})
 	}

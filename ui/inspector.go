@@ -4,6 +4,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,19 +26,20 @@ type inspector struct {
 	opts cli.WindowOptions
 	th   *ptheme.Theme
 
-	be       backend        // the live capture, nil while viewing a file
-	liveOpts engine.Options // what the live capture was started with
-	file     string         // the capture file being viewed, "" when live
-	closer   io.Closer      // keeps a viewed file open for lazy reads
-	st       *store.Store   // what the window shows
-	sub      *store.Subscription
-	model    *view.Model
-	load     *loadProgress // non-nil while a file loads
-	follow   bool
-	relaying bool    // the relay ran at the last status update
-	selRow   int32   // selected exchange's row, -1 for none
-	cleared  bool    // Clear was used on st: the capture file holds more than it
-	sessIdx  []int32 // sessions the session list shows
+	be        backend        // the live capture, nil while viewing a file
+	liveOpts  engine.Options // what the live capture was started with
+	file      string         // the capture file being viewed, "" when live
+	closer    io.Closer      // keeps a viewed file open for lazy reads
+	st        *store.Store   // what the window shows
+	sub       *store.Subscription
+	model     *view.Model
+	load      *loadProgress // non-nil while a file loads
+	follow    bool
+	relaying  bool      // the relay ran at the last status update
+	selRow    int32     // selected exchange's row, -1 for none
+	cleared   bool      // Clear was used on st: the capture file holds more than it
+	clearedAt time.Time // when
+	sessIdx   []int32   // sessions the session list shows
 
 	sessions  *sessionList
 	timeline  *timeline

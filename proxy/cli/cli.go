@@ -92,6 +92,7 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	defer fs.SetOutput(stderr)
+	args, after := splitAtTerminator(fs, args)
 	var positional []string
 	for {
 		err := fs.Parse(args)
@@ -101,23 +102,21 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok bool
 			return 0, false
 		}
 		if err != nil {
-			cmd := "ptth-inspector"
+			what, cmd := "ptth-inspector: ", "ptth-inspector"
 			if fs.Name() != cmd {
+				what += fs.Name() + ": "
 				cmd += " " + fs.Name()
 			}
-			fmt.Fprintf(stderr, "ptth-inspector: %s: %v (see %s --help)\n", fs.Name(), err, cmd)
+			fmt.Fprintf(stderr, "%s%v (see %s --help)\n", what, err, cmd)
 			return 2, false
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
 			break
 		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			positional = append(positional, rest...)
-			break
-		}
 		positional, args = append(positional, rest[0]), rest[1:]
 	}
+	positional = append(positional, after...)
 	fs.Parse(append([]string{"--"}, positional...)) // so that fs.Args is them
 	return 0, true
 }
@@ -141,4 +140,24 @@ func plural(n int, thing string) string {
 		return "1 " + thing
 	}
 	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// splitAtTerminator splits args at the first "--" that ends the flags (not
+// one that is the value of a flag before it): what follows it is positional.
+func splitAtTerminator(fs *flag.FlagSet, args []string) (flags, after []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return args[:i], args[i+1:]
+		}
+		if len(a) < 2 || a[0] != '-' || strings.Contains(a, "=") {
+			continue
+		}
+		if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil {
+			if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+				i++ // its value follows
+			}
+		}
+	}
+	return args, nil
 }

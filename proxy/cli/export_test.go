@@ -132,4 +132,10 @@ func TestExportTakesFlagsAfterTheInputAndOneLineForABadOne(t *testing.T) {
 	if code, _, errs := run("--format", "json", "--", "--not-a-flag"); code == 0 || !strings.Contains(errs, "--not-a-flag") {
 		t.Fatalf("after --, an argument is the input: exit %d, stderr %q", code, errs)
 	}
+	// "--" as a flag's value is that value, not the end of the flags.
+	in, _ = filepath.Abs(in)
+	t.Chdir(t.TempDir())
+	if code, _, errs := run("-o", "--", in, "--format", "json"); code != 0 || !fileExists("--") {
+		t.Fatalf("-o -- then flags: exit %d, stderr %q", code, errs)
+	}
 }

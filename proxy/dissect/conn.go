@@ -49,27 +49,28 @@ func (s spoolSide) At(off int64) io.ReaderAt { return s.sp.Spool(s.id, s.side, o
 // Conn dissects one client connection. Feed and Close may be called from the
 // two copy goroutines at once.
 type Conn struct {
-	mu       sync.Mutex
-	rec      Recorder
-	book     *CometBook
-	sess     session.Session
-	readers  [2]*wire.Reader // indexed by session.Side
-	pending  []*session.Exchange
-	seq      int
-	offer    *session.Exchange // request that offered PTTH, awaiting its answer
-	closing  [2]bool           // a message from this side asked to close
-	warnedAC [2]bool
-	fed      [2]int64    // bytes fed per side
-	marks    [2][]string // per side: replayOf of the next requests the inspector sent itself
-	marked   string      // id of the last request that took a mark
-	masking  bool        // FeedSegments is collecting segments
-	dropping bool        // the client is answering an injected request
-	mayMask  atomic.Bool // an injected request may be pending (see MayMask)
-	reversed atomic.Bool // roles flipped (see Reversed)
-	segStart int64
-	segSide  session.Side
-	segs     []segment
-	ids      idSource // exchange ids
+	mu          sync.Mutex
+	rec         Recorder
+	book        *CometBook
+	sess        session.Session
+	readers     [2]*wire.Reader // indexed by session.Side
+	pending     []*session.Exchange
+	seq         int
+	offer       *session.Exchange // request that offered PTTH, awaiting its answer
+	closing     [2]bool           // a message from this side asked to close
+	truncHinted [2]bool           // a truncated request / response was hinted
+	warnedAC    [2]bool
+	fed         [2]int64    // bytes fed per side
+	marks       [2][]string // per side: replayOf of the next requests the inspector sent itself
+	marked      string      // id of the last request that took a mark
+	masking     bool        // FeedSegments is collecting segments
+	dropping    bool        // the client is answering an injected request
+	mayMask     atomic.Bool // an injected request may be pending (see MayMask)
+	reversed    atomic.Bool // roles flipped (see Reversed)
+	segStart    int64
+	segSide     session.Side
+	segs        []segment
+	ids         idSource // exchange ids
 }
 
 // NewConn starts dissecting a connection from client to upstream.
@@ -283,11 +284,17 @@ func (c *Conn) checkAfterClose(side session.Side, m *session.Message) {
 	}
 }
 
-// checkTruncated notes a message the capture could not keep whole.
+// checkTruncated notes the first message of each kind the capture could
+// not keep whole (each one is marked Truncated; one hint says why).
 func (c *Conn) checkTruncated(what string, m *session.Message, exchange string) {
-	if m.Truncated {
-		c.hint(session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte",
-			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20), exchange)
+	k := 0
+	if what == "response" {
+		k = 1
+	}
+	if m.Truncated && !c.truncHinted[k] {
+		c.truncHinted[k] = true
+		c.hint(session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte; later cut %ss are marked, not hinted",
+			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20, what), exchange)
 	}
 }
 

@@ -102,23 +102,13 @@ func (r *Reader) Scan(h Handler) (Summary, error) {
 		s.inlineLeft = r.InlineBudget
 	}
 	p := int64(fileHdrLen)
-	for {
-		for p < s.size {
-			if h.Progress != nil && p >= s.nextProgress {
-				h.Progress(p, s.size)
-				s.nextProgress = p + progressEvery
-			}
-			if p, err = s.step(p); err != nil {
-				return s.sum, err
-			}
+	for p < s.size {
+		if h.Progress != nil && p >= s.nextProgress {
+			h.Progress(p, s.size)
+			s.nextProgress = p + progressEvery
 		}
-		// Records skipped unchecked at the end: check them now.
-		damaged := false
-		if p, damaged, err = s.recheck(s.size); err != nil {
+		if p, err = s.step(p); err != nil {
 			return s.sum, err
-		}
-		if !damaged {
-			break
 		}
 	}
 	if s.suppressed > 0 {
@@ -329,9 +319,9 @@ func (s *scanner) count(kind byte) {
 	}
 }
 
-// recheck checks the CRCs of the records skipped unchecked since s.since,
-// up to stop (where the walk over them found a bad frame, or the end of the
-// file), counting them again. damaged says one of them is bad: next is
+// recheck checks the records skipped unchecked since s.since, up to stop
+// (where the walk over them found a bad frame), counting them again: the
+// first whose length is wrong sent the walk astray. damaged says one of them is bad: next is
 // where reading resumes after it (see bad). Otherwise next is stop.
 func (s *scanner) recheck(stop int64) (next int64, damaged bool, err error) {
 	r := s.since
@@ -344,6 +334,15 @@ func (s *scanner) recheck(stop int64) (next int64, damaged bool, err error) {
 		kind, n, _, ok, torn, err := s.frame(r, true)
 		if err != nil {
 			return 0, false, err
+		}
+		if !ok && !torn && n > 0 {
+			// A wrong CRC but a length that leads to a sound record: the
+			// damage is in the payload, which this scan does not read.
+			if _, _, _, next, _, err := s.frame(r+frameLen+n, true); err != nil {
+				return 0, false, err
+			} else if next && r+frameLen+n < stop {
+				ok = true
+			}
 		}
 		if !ok {
 			next, err := s.bad(r, torn)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"ptth-inspector/session"
 )
@@ -35,7 +36,8 @@ func DecodeJSON(r io.Reader, dst Loader) error {
 		if err != nil {
 			return err
 		}
-		switch key, _ := tok.(string); key {
+		key, _ := tok.(string)
+		switch strings.ToLower(key) { // as json.Unmarshal matches fields
 		case "version":
 			if err := d.value(&version, "version"); err != nil {
 				return err

@@ -122,10 +122,16 @@ func (m *Memory) Session(id string) *session.Session {
 type Filter struct {
 	Sessions  []string // keep these sessions, their exchanges and their bytes
 	Exchanges []string // keep only these exchanges (and the bytes of their sessions)
+	// Since, when set, keeps only exchanges that started then or later and
+	// bytes recorded then or later (what the window shows after a Clear),
+	// with their sessions and the sessions still open.
+	Since time.Time
 }
 
 // Empty reports whether the filter keeps everything.
-func (f Filter) Empty() bool { return len(f.Sessions) == 0 && len(f.Exchanges) == 0 }
+func (f Filter) Empty() bool {
+	return len(f.Sessions) == 0 && len(f.Exchanges) == 0 && f.Since.IsZero()
+}
 
 // Apply returns src narrowed by f; it fails when an id names nothing in src.
 func (f Filter) Apply(src Source) (Source, error) {
@@ -133,6 +139,9 @@ func (f Filter) Apply(src Source) (Source, error) {
 		return src, nil
 	}
 	sessions := src.Sessions()
+	if !f.Since.IsZero() {
+		return f.since(src, sessions)
+	}
 	keepS := map[string]bool{}
 	for _, id := range f.Sessions {
 		if !slices.ContainsFunc(sessions, func(s *session.Session) bool { return s.ID == id }) {
@@ -173,9 +182,34 @@ func (f Filter) Apply(src Source) (Source, error) {
 	return out, nil
 }
 
+// since is Apply for a filter with Since (its other fields are ignored).
+func (f Filter) since(src Source, sessions []*session.Session) (Source, error) {
+	out := &filtered{src: src, keep: map[string]bool{}, from: f.Since}
+	err := EachExchange(src, func(e *session.Exchange) error {
+		if !e.Started().Before(f.Since) {
+			out.exchanges = append(out.exchanges, e)
+			out.keep[e.Session] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range sessions {
+		if s.Live() || !s.Ended.Before(f.Since) {
+			out.keep[s.ID] = true
+		}
+		if out.keep[s.ID] {
+			out.sessions = append(out.sessions, s)
+		}
+	}
+	return out, nil
+}
+
 type filtered struct {
 	src       Source
 	keep      map[string]bool
+	from      time.Time // bytes recorded before are left out
 	sessions  []*session.Session
 	exchanges []*session.Exchange
 }
@@ -189,7 +223,7 @@ func (f *filtered) Exchanges() []*session.Exchange { return slices.Clone(f.excha
 // Chunks passes on the chunks of the sessions kept.
 func (f *filtered) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
 	return f.src.Chunks(func(id string, side session.Side, t time.Time, b []byte) error {
-		if !f.keep[id] {
+		if !f.keep[id] || t.Before(f.from) {
 			return nil
 		}
 		return fn(id, side, t, b)

@@ -1,9 +1,12 @@
 package export
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"ptth-inspector/session"
 	"ptth-inspector/session/store"
 )
 
@@ -66,5 +69,39 @@ func TestFromStore(t *testing.T) {
 	sameSource(t, fx, FromStore(st, path), true)
 	if c := chunkList(t, FromStore(st, "")); len(c) != 0 {
 		t.Fatalf("%d chunks without a capture file", len(c))
+	}
+}
+
+func TestFilterSinceKeepsWhatCameAfter(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 4, 0, 0, 0, time.UTC)
+	m := NewMemory()
+	m.PutSession(&session.Session{ID: "old", Started: t0, Ended: t0.Add(time.Second)})
+	m.PutSession(&session.Session{ID: "live", Started: t0})
+	m.PutSession(&session.Session{ID: "quiet", Started: t0}) // live, nothing new
+	at := func(d time.Duration) *session.Message {
+		return &session.Message{Method: "GET", Target: "/", Proto: "HTTP/1.1", First: t0.Add(d), Last: t0.Add(d)}
+	}
+	m.PutExchange(&session.Exchange{ID: "before", Session: "old", Request: at(0)})
+	m.PutExchange(&session.Exchange{ID: "before2", Session: "live", Request: at(time.Second)})
+	m.PutExchange(&session.Exchange{ID: "after", Session: "live", Request: at(10 * time.Second)})
+	m.Chunk("live", session.FromClient, t0.Add(time.Second), []byte("old bytes"))
+	m.Chunk("live", session.FromClient, t0.Add(10*time.Second), []byte("new bytes"))
+	got, err := Filter{Since: t0.Add(5 * time.Second)}.Apply(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids, sess, chunks []string
+	for _, e := range got.Exchanges() {
+		ids = append(ids, e.ID)
+	}
+	for _, s := range got.Sessions() {
+		sess = append(sess, s.ID)
+	}
+	got.Chunks(func(_ string, _ session.Side, _ time.Time, b []byte) error {
+		chunks = append(chunks, string(b))
+		return nil
+	})
+	if fmt.Sprint(ids, sess, chunks) != "[after] [live quiet] [new bytes]" {
+		t.Fatalf("exchanges %v, sessions %v, chunks %v", ids, sess, chunks)
 	}
 }

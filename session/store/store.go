@@ -263,14 +263,15 @@ func (st *Store) SessionExchanges(id string) []*session.Exchange {
 	return out
 }
 
-// Clear forgets every exchange and every session that has ended (the sink
-// keeps what it has). Sessions still live stay, with no exchanges, so what
-// their connections record next still has its client, state and hints.
-func (st *Store) Clear() {
+// Clear forgets every exchange and every session (the sink keeps what it
+// has), but with keepLive the sessions still live stay, with no exchanges,
+// so what their connections record next still has its client, state and
+// hints.
+func (st *Store) Clear(keepLive bool) {
 	st.mu.Lock()
 	var live []*session.Session
 	for _, s := range st.sessions {
-		if s.Live() {
+		if keepLive && s.Live() {
 			live = append(live, s)
 		}
 	}

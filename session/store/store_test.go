@@ -157,7 +157,7 @@ func TestClearKeepsLiveSessionsAndNoExchanges(t *testing.T) {
 	st.PutExchange(&session.Exchange{ID: "a", Session: "live"})
 	st.PutExchange(&session.Exchange{ID: "b", Session: "gone"})
 	st.Chunk("live", session.FromClient, t0, []byte("bytes"))
-	st.Clear()
+	st.Clear(true)
 	if got := st.Stats(); got != (Stats{Sessions: 1, Live: 1}) {
 		t.Fatalf("stats after Clear %+v", got)
 	}
@@ -170,5 +170,9 @@ func TestClearKeepsLiveSessionsAndNoExchanges(t *testing.T) {
 	st.PutExchange(&session.Exchange{ID: "c", Session: "live"}) // the connection goes on
 	if got := st.SessionExchanges("live"); len(got) != 1 || got[0].ID != "c" || st.Index("c") != 0 {
 		t.Fatalf("after Clear the live session has %+v", got)
+	}
+	st.Clear(false) // a file's sessions that never ended are not live
+	if got := st.Stats(); got != (Stats{}) {
+		t.Fatalf("stats after Clear(false) %+v", got)
 	}
 }

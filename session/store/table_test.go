@@ -141,7 +141,7 @@ func TestClearForgetsPackedExchanges(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		st.PutExchange(numbered(i, 200))
 	}
-	st.Clear()
+	st.Clear(false)
 	st.PutExchange(numbered(7, 200))
 	if st.Stats().Exchanges != 1 || st.Index("e7") != 0 || st.Exchange("e1") != nil {
 		t.Fatal("Clear kept exchanges")

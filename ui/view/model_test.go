@@ -146,7 +146,7 @@ func TestModelClearedReloads(t *testing.T) {
 	m.Select(1)
 	// s1 has ended; s2 is still live, so Clear keeps it (without exchanges).
 	st.PutSession(&session.Session{ID: "s1", Client: "127.0.0.1:5000", Started: t0, Ended: t0.Add(time.Minute)})
-	st.Clear()
+	st.Clear(true)
 	m.Apply(sub.Drain())
 	// The selected session (s2, index 1) is still there, now first.
 	if m.Exchanges() != 0 || m.Len() != 0 || len(m.Sessions()) != 1 || m.Sessions()[0].S.ID != "s2" || m.Selected() != 0 {
