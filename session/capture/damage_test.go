@@ -231,3 +231,29 @@ func TestUndecodableRecordIsSkipped(t *testing.T) {
 		t.Fatalf("warnings %q, want %q", c.sum.Warnings, want)
 	}
 }
+
+// Damage inside a chunk's payload is the business of scans that read
+// chunks; one that skips them neither warns nor loses the records around it,
+// wherever in the file the chunk is.
+func TestPayloadDamageInASkippedRecordIsNotTheSkippingScansConcern(t *testing.T) {
+	for _, last := range []bool{false, true} {
+		w, path := create(t)
+		must(t, w.Session(sampleSession("s1")))
+		must(t, w.Exchange(sampleExchange("x1", "s1", nil)))
+		must(t, w.Chunk("s1", session.FromClient, t0, bytes.Repeat([]byte("c"), 3000)))
+		if !last {
+			must(t, w.Exchange(sampleExchange("x2", "s1", nil)))
+		}
+		must(t, w.Close())
+		data, _ := os.ReadFile(path)
+		data[bytes.LastIndex(data, []byte("ccc"))] = 'X'
+		p := writeFile(t, data)
+		skipped, checked := scanAll(t, p, false), scanAll(t, p, true)
+		if len(skipped.sum.Warnings) != 0 || skipped.sum.Chunks != 1 {
+			t.Fatalf("last %v: a scan skipping chunks says %+v", last, skipped.sum)
+		}
+		if len(checked.sum.Warnings) != 1 || checked.sum.Chunks != 0 || len(checked.exchanges) != len(skipped.exchanges) {
+			t.Fatalf("last %v: a scan reading chunks says %+v", last, checked.sum)
+		}
+	}
+}
