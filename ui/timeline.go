@@ -83,7 +83,10 @@ func (t *timeline) update(id widget.ListItemID, r *timelineRow) {
 		return
 	}
 	first, last := t.in.model.Span()
-	from, to := float32(0), float32(1)
+	from, to := float32(0), float32(0) // all at one instant: a tick, not a full bar
+	if it.Exchange.Pending() {
+		to = 1
+	}
 	if span := last.Sub(first); span > 0 {
 		s, e := it.Exchange.Started(), it.Exchange.Started().Add(it.Exchange.Duration())
 		if it.Exchange.Response != nil && !it.Exchange.Response.Last.IsZero() {
