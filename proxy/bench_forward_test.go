@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -81,24 +80,7 @@ func newHTTPServer(b *testing.B, body int) net.Listener {
 // httpClients runs conns clients against addr, each sending n GETs one
 // after the other, and returns how long they took.
 func httpClients(b *testing.B, addr string, conns, n, body int) time.Duration {
-	start := time.Now()
-	var wg sync.WaitGroup
-	errs := make(chan error, conns)
-	for range conns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- httpClient(addr, n, body)
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	return time.Since(start)
+	return concurrently(b, conns, func() error { return httpClient(addr, n, body) }, nil)
 }
 
 func httpClient(addr string, n, body int) error {
