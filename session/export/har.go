@@ -49,9 +49,7 @@ func writeHAR(w io.Writer, src Source, warn func(string)) error {
 	cut += len(slot) - 1 // before the "]"
 	bw := bufio.NewWriter(w)
 	bw.Write(frame.Bytes()[:cut])
-	var one bytes.Buffer
-	enc := harEncoder(&one, "      ") // an entry's indent inside the log
-	n := 0
+	entries := newJSONList(bw, "      ", true) // an entry's indent inside the log
 	err := eachReadable(src, warn, true, func(e *session.Exchange) error {
 		s := sessions[e.Session]
 		if s == nil {
@@ -61,22 +59,12 @@ func writeHAR(w io.Writer, src Source, warn func(string)) error {
 		if err != nil {
 			return err
 		}
-		one.Reset()
-		if err := enc.Encode(ent); err != nil {
-			return err
-		}
-		if n > 0 {
-			bw.WriteByte(',')
-		}
-		n++
-		bw.WriteString("\n      ")
-		_, err = bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
-		return err
+		return entries.item(ent)
 	})
 	if err != nil {
 		return err
 	}
-	if n > 0 {
+	if entries.n > 0 {
 		bw.WriteString("\n    ")
 	}
 	bw.Write(frame.Bytes()[cut:])

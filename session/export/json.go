@@ -200,23 +200,8 @@ func WriteJSON(w io.Writer, src Source, o JSONOptions) error { return writeJSON(
 
 func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	n := 0
-	item := func(v any) error {
-		buf.Reset()
-		if err := enc.Encode(v); err != nil {
-			return err
-		}
-		if n > 0 {
-			bw.WriteString(",")
-		}
-		n++
-		bw.WriteString("\n")
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
-	}
+	list := newJSONList(bw, "", false)
+	item := list.item
 	bw.WriteString(`{"version":1,"sessions":[`)
 	for _, s := range src.Sessions() {
 		if err := item(SessionJSON(s)); err != nil {
@@ -224,7 +209,7 @@ func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error 
 		}
 	}
 	bw.WriteString("\n],\"exchanges\":[")
-	n = 0
+	list.n = 0
 	err := eachReadable(src, warn, true, func(e *session.Exchange) error {
 		j, err := ExchangeJSON(e)
 		if err != nil {
@@ -238,7 +223,7 @@ func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error 
 	bw.WriteString("\n]")
 	if !o.NoChunks {
 		bw.WriteString(",\"chunks\":[")
-		n = 0
+		list.n = 0
 		err := src.Chunks(func(id string, side session.Side, t time.Time, b []byte) error {
 			return item(JSONChunk{Session: id, Side: sideName(side), T: ts(t), Data: b})
 		})
@@ -249,6 +234,45 @@ func writeJSON(w io.Writer, src Source, o JSONOptions, warn func(string)) error 
 	}
 	bw.WriteString("}\n")
 	return bw.Flush()
+}
+
+// jsonList writes the items of a JSON list one at a time: each encoded on
+// its own, after a comma unless it is the list's first, a newline and lead.
+type jsonList struct {
+	bw   *bufio.Writer
+	enc  *json.Encoder // writes into buf
+	buf  bytes.Buffer
+	lead string
+	n    int // items written to the current list
+}
+
+// newJSONList returns a jsonList writing to bw: items compact, or with
+// indented, spread over lines as the HAR export writes them, each line
+// after lead. HTML is never escaped.
+func newJSONList(bw *bufio.Writer, lead string, indented bool) *jsonList {
+	l := &jsonList{bw: bw, lead: lead}
+	if indented {
+		l.enc = harEncoder(&l.buf, lead)
+	} else {
+		l.enc = json.NewEncoder(&l.buf)
+		l.enc.SetEscapeHTML(false)
+	}
+	return l
+}
+
+// item writes v as the next item of the list.
+func (l *jsonList) item(v any) error {
+	l.buf.Reset()
+	if err := l.enc.Encode(v); err != nil {
+		return err
+	}
+	if l.n > 0 {
+		l.bw.WriteByte(',')
+	}
+	l.n++
+	l.bw.WriteString("\n" + l.lead)
+	_, err := l.bw.Write(bytes.TrimSuffix(l.buf.Bytes(), []byte("\n")))
+	return err
 }
 
 func sideName(s session.Side) string {
