@@ -46,44 +46,11 @@ func DecodeJSON(r io.Reader, dst Loader) error {
 				return fmt.Errorf("version: %d is not a PTTH Inspector JSON export (want %d)", version, JSONVersion)
 			}
 		case "sessions":
-			err = d.array("sessions", func(i int, raw []byte, at int64) error {
-				var js JSONSession
-				if err := d.unmarshal(raw, at, &js, "sessions", i); err != nil {
-					return err
-				}
-				s, err := js.Session()
-				if err != nil {
-					return fmt.Errorf("sessions[%d]%s", i, err)
-				}
-				dst.PutSession(s)
-				return nil
-			})
+			err = items(d, "sessions", (*JSONSession).Session, dst.PutSession)
 		case "exchanges":
-			err = d.array("exchanges", func(i int, raw []byte, at int64) error {
-				var je JSONExchange
-				if err := d.unmarshal(raw, at, &je, "exchanges", i); err != nil {
-					return err
-				}
-				e, err := je.Exchange()
-				if err != nil {
-					return fmt.Errorf("exchanges[%d]%s", i, err)
-				}
-				dst.PutExchange(e)
-				return nil
-			})
+			err = items(d, "exchanges", (*JSONExchange).Exchange, dst.PutExchange)
 		case "chunks":
-			err = d.array("chunks", func(i int, raw []byte, at int64) error {
-				var jc JSONChunk
-				if err := d.unmarshal(raw, at, &jc, "chunks", i); err != nil {
-					return err
-				}
-				c, err := jc.chunk()
-				if err != nil {
-					return fmt.Errorf("chunks[%d]%s", i, err)
-				}
-				dst.PutChunk(c)
-				return nil
-			})
+			err = items(d, "chunks", (*JSONChunk).chunk, dst.PutChunk)
 		default:
 			var skip json.RawMessage // a field this version does not know
 			err = d.value(&skip, key)
@@ -102,6 +69,23 @@ func DecodeJSON(r io.Reader, dst Loader) error {
 		return fmt.Errorf("version: %d is not a PTTH Inspector JSON export (want %d)", version, JSONVersion)
 	}
 	return nil
+}
+
+// items reads the list that comes next, each element decoded as a J,
+// converted (errors then start with ".field: ") and handed to put.
+func items[J, V any](d *jsonStream, list string, convert func(*J) (V, error), put func(V)) error {
+	return d.array(list, func(i int, raw []byte, at int64) error {
+		var j J
+		if err := d.unmarshal(raw, at, &j, list, i); err != nil {
+			return err
+		}
+		v, err := convert(&j)
+		if err != nil {
+			return fmt.Errorf("%s[%d]%s", list, i, err)
+		}
+		put(v)
+		return nil
+	})
 }
 
 // chunk converts a JSON chunk back; errors start with ".field: ".
