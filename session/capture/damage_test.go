@@ -66,13 +66,9 @@ func TestCorruptionInTheMiddleResyncs(t *testing.T) {
 	w, path := create(t)
 	must(t, w.Session(sampleSession("s1")))
 	must(t, w.Exchange(sampleExchange("x1", "s1", nil)))
-	must(t, w.Flush())
-	fi, _ := os.Stat(path)
-	bad := fi.Size()
+	bad := flushedSize(t, w, path)
 	must(t, w.Exchange(sampleExchange("x2", "s1", nil)))
-	must(t, w.Flush())
-	fi, _ = os.Stat(path)
-	next := fi.Size()
+	next := flushedSize(t, w, path)
 	must(t, w.Exchange(sampleExchange("x3", "s1", nil)))
 	must(t, w.Chunk("s1", session.FromClient, t0, []byte("after")))
 	must(t, w.Close())
@@ -100,13 +96,9 @@ func TestWrongLengthInASkippedRecordCostsThatRecordOnly(t *testing.T) {
 	w, path := create(t)
 	must(t, w.Session(sampleSession("s1")))
 	must(t, w.Exchange(sampleExchange("x1", "s1", nil)))
-	must(t, w.Flush())
-	fi, _ := os.Stat(path)
-	bad := fi.Size() // the chunk record whose length is damaged
+	bad := flushedSize(t, w, path) // the chunk record whose length is damaged
 	must(t, w.Chunk("s1", session.FromClient, t0, bytes.Repeat([]byte("c"), 3000)))
-	must(t, w.Flush())
-	fi, _ = os.Stat(path)
-	next := fi.Size()
+	next := flushedSize(t, w, path)
 	for i := range 6 {
 		must(t, w.Chunk("s1", session.FromUpstream, t0, bytes.Repeat([]byte("u"), 500)))
 		must(t, w.Exchange(sampleExchange(fmt.Sprintf("x%d", i+2), "s1", nil)))
@@ -256,4 +248,14 @@ func TestPayloadDamageInASkippedRecordIsNotTheSkippingScansConcern(t *testing.T)
 			t.Fatalf("last %v: a scan reading chunks says %+v", last, checked.sum)
 		}
 	}
+}
+
+// flushedSize flushes w and returns the size of its file: the offset of the
+// next record it writes.
+func flushedSize(t *testing.T, w *Writer, path string) int64 {
+	t.Helper()
+	must(t, w.Flush())
+	fi, err := os.Stat(path)
+	must(t, err)
+	return fi.Size()
 }

@@ -17,16 +17,8 @@ import (
 // time; what it exports must be what exporting every snapshot held as
 // scanned gives, byte for byte, in every format and through a filter.
 func TestCaptureSourceExportsWhatTheFileHolds(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "c.ptthcap")
 	// More exchanges than the store keeps unpacked, and a COMET session.
-	if err := synth.Write(path, synth.Options{Exchanges: 6000}); err != nil {
-		t.Fatal(err)
-	}
-	src, err := FromCapture(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	path, src := openWritten(t, func(path string) error { return synth.Write(path, synth.Options{Exchanges: 6000}) })
 	r, err := capture.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -75,19 +67,7 @@ func (m *memoryWithChunks) Chunks(fn func(string, session.Side, time.Time, []byt
 // body only: every format is written, the exchange says what is missing,
 // and Warn hears of it once.
 func TestDamagedBodyIsExportedWithoutItsBytes(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "d.ptthcap")
-	if err := synth.SpooledBody(path, true); err != nil {
-		t.Fatal(err)
-	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	src, err := FromCapture(path)
-	must(err)
-	defer src.Close()
+	_, src := openWritten(t, func(path string) error { return synth.SpooledBody(path, true) })
 	for _, f := range Formats {
 		for _, redact := range []bool{false, true} {
 			var warnings []string
@@ -147,15 +127,7 @@ func damagedExport(t *testing.T, f Format, out []byte, warnings []string) {
 // A JSON export read back into a Loaded (packed past 4096 exchanges) and
 // written again is the same document.
 func TestJSONThroughALoadedIsTheSameDocument(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "j.ptthcap")
-	if err := synth.Write(path, synth.Options{Exchanges: 6000}); err != nil {
-		t.Fatal(err)
-	}
-	src, err := FromCapture(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	_, src := openWritten(t, func(path string) error { return synth.Write(path, synth.Options{Exchanges: 6000}) })
 	var first, second bytes.Buffer
 	if err := WriteJSON(&first, src, JSONOptions{}); err != nil {
 		t.Fatal(err)
@@ -170,4 +142,20 @@ func TestJSONThroughALoadedIsTheSameDocument(t *testing.T) {
 	if !bytes.Equal(first.Bytes(), second.Bytes()) {
 		t.Fatalf("the document changed through a Loaded: %d bytes, then %d", first.Len(), second.Len())
 	}
+}
+
+// openWritten has write make a capture file and opens it as a source
+// (closed when the test ends).
+func openWritten(t *testing.T, write func(path string) error) (string, *CaptureSource) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.ptthcap")
+	if err := write(path); err != nil {
+		t.Fatal(err)
+	}
+	src, err := FromCapture(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return path, src
 }
