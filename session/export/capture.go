@@ -18,8 +18,8 @@ const InlineBudget = 64 << 20
 // are re-read from the file on each Chunks call, so a multi-GB capture
 // never sits in memory.
 type CaptureSource struct {
+	inStore
 	r             *capture.Reader
-	st            *store.Store
 	warnings      []string
 	chunkWarnings []string
 }
@@ -36,7 +36,7 @@ func OpenCapture(path string, progress func(done, total int64)) (*CaptureSource,
 		return nil, err
 	}
 	r.InlineBudget = InlineBudget
-	c := &CaptureSource{r: r, st: store.New(nil)}
+	c := &CaptureSource{inStore: inStore{store.New(nil)}, r: r}
 	sum, err := r.Scan(capture.Handler{Session: c.st.PutSession, Exchange: c.st.PutExchange, Progress: progress})
 	if err != nil {
 		r.Close()
@@ -51,19 +51,6 @@ func (c *CaptureSource) Warnings() []string { return c.warnings }
 
 // Close closes the file; messages read from it stop working.
 func (c *CaptureSource) Close() error { return c.r.Close() }
-
-// Sessions returns every session in first-seen order.
-func (c *CaptureSource) Sessions() []*session.Session { return c.st.Sessions() }
-
-// Exchanges returns every exchange in first-seen order, all decoded: for
-// many, EachExchange holds one at a time.
-func (c *CaptureSource) Exchanges() []*session.Exchange { return c.st.Exchanges(0) }
-
-// EachExchange calls fn with every exchange in first-seen order, decoding
-// one at a time; it stops at and returns the first error fn returns.
-func (c *CaptureSource) EachExchange(fn func(*session.Exchange) error) error {
-	return eachInStore(c.st, fn)
-}
 
 // Chunks re-reads the file and calls fn for every chunk in file order.
 // Damaged chunk records are skipped; ChunkWarnings says which.
@@ -88,30 +75,31 @@ func (c *CaptureSource) ChunkWarnings() []string { return c.chunkWarnings }
 // come from capturePath, the capture file the store writes (flush it first),
 // or there are none when capturePath is "".
 func FromStore(st *store.Store, capturePath string) Source {
-	return &storeSource{st: st, path: capturePath}
+	return &storeSource{inStore{st}, capturePath}
 }
 
 type storeSource struct {
-	st   *store.Store
+	inStore
 	path string
 }
 
-// Sessions returns the store's sessions.
-func (s *storeSource) Sessions() []*session.Session { return s.st.Sessions() }
+// inStore gives a Source's sessions and exchanges from a store, handing
+// exchanges over one at a time (a Walker).
+type inStore struct{ st *store.Store }
 
-// Exchanges returns the store's exchanges.
-func (s *storeSource) Exchanges() []*session.Exchange { return s.st.Exchanges(0) }
+// Sessions returns every session in first-seen order.
+func (s inStore) Sessions() []*session.Session { return s.st.Sessions() }
 
-// EachExchange calls fn with the store's exchanges one at a time.
-func (s *storeSource) EachExchange(fn func(*session.Exchange) error) error {
-	return eachInStore(s.st, fn)
-}
+// Exchanges returns every exchange in first-seen order, all decoded: for
+// many, EachExchange holds one at a time.
+func (s inStore) Exchanges() []*session.Exchange { return s.st.Exchanges(0) }
 
-// eachInStore calls fn with every exchange of st in store order, each one
-// decoded on its own (fn may keep it); it stops at the first error.
-func eachInStore(st *store.Store, fn func(*session.Exchange) error) error {
+// EachExchange calls fn with every exchange in first-seen order, each
+// decoded on its own (fn may keep it); it stops at and returns the first
+// error fn returns.
+func (s inStore) EachExchange(fn func(*session.Exchange) error) error {
 	for i := 0; ; i++ {
-		e := st.ExchangeAt(i)
+		e := s.st.ExchangeAt(i)
 		if e == nil {
 			return nil
 		}

@@ -11,12 +11,12 @@ import (
 // kept in a store (packed once there are many) and handed over one at a
 // time; the raw byte chunks are kept as they came. DecodeJSON fills it.
 type Loaded struct {
-	st     *store.Store
+	inStore
 	chunks []Chunk
 }
 
 // NewLoaded returns an empty Loaded.
-func NewLoaded() *Loaded { return &Loaded{st: store.New(nil)} }
+func NewLoaded() *Loaded { return &Loaded{inStore: inStore{store.New(nil)}} }
 
 // PutSession adds or replaces a session snapshot.
 func (l *Loaded) PutSession(s *session.Session) { l.st.PutSession(s) }
@@ -27,21 +27,7 @@ func (l *Loaded) PutExchange(e *session.Exchange) { l.st.PutExchange(e) }
 // PutChunk adds a run of raw bytes.
 func (l *Loaded) PutChunk(c Chunk) { l.chunks = append(l.chunks, c) }
 
-// Sessions returns every session in first-seen order.
-func (l *Loaded) Sessions() []*session.Session { return l.st.Sessions() }
-
-// Exchanges returns every exchange in first-seen order, all decoded.
-func (l *Loaded) Exchanges() []*session.Exchange { return l.st.Exchanges(0) }
-
-// EachExchange calls fn with every exchange in first-seen order, one at a time.
-func (l *Loaded) EachExchange(fn func(*session.Exchange) error) error { return eachInStore(l.st, fn) }
-
 // Chunks calls fn with every chunk in order.
 func (l *Loaded) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
-	for _, c := range l.chunks {
-		if err := fn(c.Session, c.Side, c.T, c.Data); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachChunk(l.chunks, fn)
 }

@@ -101,7 +101,12 @@ func (m *Memory) Exchanges() []*session.Exchange { return slices.Clone(m.exchang
 
 // Chunks calls fn for every chunk in the order recorded.
 func (m *Memory) Chunks(fn func(string, session.Side, time.Time, []byte) error) error {
-	for _, c := range m.chunks {
+	return eachChunk(m.chunks, fn)
+}
+
+// eachChunk calls fn for every chunk of cs in order, stopping at its first error.
+func eachChunk(cs []Chunk, fn func(string, session.Side, time.Time, []byte) error) error {
+	for _, c := range cs {
 		if err := fn(c.Session, c.Side, c.T, c.Data); err != nil {
 			return err
 		}
