@@ -84,7 +84,7 @@ func (in *inspector) reapplyIntercept() {
 // clear forgets what the window shows (the capture file keeps it).
 func (in *inspector) clear() {
 	in.st.Clear(in.be != nil) // a file's unended sessions are not live
-	in.cleared, in.clearedAt = true, time.Now()
+	in.clearedAt = time.Now()
 	in.selRow = -1
 	in.detail.show(nil)
 	in.tick()

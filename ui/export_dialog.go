@@ -94,8 +94,7 @@ func (in *inspector) showExport() {
 // exportTo writes the export in the background and reports how it went.
 func (in *inspector) exportTo(path string, c exportChoice) {
 	var ids []string
-	switch {
-	case c.visible:
+	if c.visible {
 		for i := 0; i < in.model.Len(); i++ {
 			if it := in.model.Item(i); !it.Divider() {
 				ids = append(ids, it.Exchange.ID)
@@ -105,9 +104,9 @@ func (in *inspector) exportTo(path string, c exportChoice) {
 			dialog.ShowInformation("Export", "The timeline shows no exchanges: nothing to export.", in.win)
 			return
 		}
-	case in.cleared:
-		// The capture file still holds what Clear took from the window:
-		// export what was recorded since.
+	} else {
+		// After a Clear the capture file still holds what the window no
+		// longer does: export what was recorded since (all when zero).
 		c.since = in.clearedAt
 	}
 	be, file, st := in.be, in.file, in.st

@@ -37,8 +37,7 @@ type inspector struct {
 	follow    bool
 	relaying  bool      // the relay ran at the last status update
 	selRow    int32     // selected exchange's row, -1 for none
-	cleared   bool      // Clear was used on st: the capture file holds more than it
-	clearedAt time.Time // when
+	clearedAt time.Time // when Clear was last used on st (zero: never): the capture file holds more
 	sessIdx   []int32   // sessions the session list shows
 
 	sessions  *sessionList
@@ -95,7 +94,7 @@ func (in *inspector) attach(st *store.Store, be backend) {
 	if in.sub != nil {
 		in.sub.Close()
 	}
-	in.be, in.st, in.cleared = be, st, false
+	in.be, in.st, in.clearedAt = be, st, time.Time{}
 	in.sub = st.Subscribe()
 	q := in.model.Filter()
 	fold := in.model.Fold()
