@@ -105,6 +105,25 @@ func TestFilterErrors(t *testing.T) {
 			t.Errorf("Parse(%q) gave no error", expr)
 		}
 	}
+	for expr, want := range map[string]string{
+		"stauts:404":  "did you mean status:?",
+		"meth:POST":   "did you mean method:?",
+		"-methd:GET":  "did you mean method:?",
+		"transprt:x":  "did you mean transport:?",
+		"sesion:ab12": "did you mean session:?",
+		"hints:any":   "did you mean hint:?",
+		"Dri:reverse": "did you mean dir:?",
+	} {
+		if _, err := Parse(expr); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want an error saying %q", expr, err, want)
+		}
+	}
+	// Words that only look like tokens stay free text.
+	for _, expr := range []string{"content-type:json", "http://example.test", "x-apple-session-id:1", `"stauts:404"`, "a:b"} {
+		if q, err := Parse(expr); err != nil || !q.HasText() {
+			t.Errorf("Parse(%q) = %v, %v; want free text", expr, q, err)
+		}
+	}
 	if !MustParse("  ").Empty() {
 		t.Error("a blank expression should match everything")
 	}

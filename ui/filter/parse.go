@@ -28,7 +28,8 @@ var Keys = []string{"dir", "transport", "status", "method", "hint", "is", "id", 
 const Help = `Free text searches targets, headers and bodies (case-insensitive; quote phrases with "…"). ` +
 	`Tokens: dir:forward|reverse  transport:http|ptth|comet  status:200|>=400|4xx|pending  ` +
 	`method:GET,POST  hint:any|none|CODE  is:pending|error|carrier  id:MESSAGE-ID  session:ID-PREFIX. ` +
-	`All terms must match; commas give alternatives; a leading - negates.`
+	`All terms must match; commas give alternatives; a leading - negates. ` +
+	`Any other word:value is searched as text, unless it looks like a mistyped key.`
 
 // Parse reads a filter expression. An empty or blank expression gives a
 // Query that matches everything.
@@ -45,6 +46,11 @@ func Parse(expr string) (*Query, error) {
 		}
 		key, val, ok := strings.Cut(w.text, ":")
 		key = strings.ToLower(key)
+		if ok && !w.quoted && !knownKey(key) {
+			if near := nearKey(key); near != "" {
+				return nil, fmt.Errorf("%s: is not a filter key; did you mean %s:? (quote it to search the text)", key, near)
+			}
+		}
 		if !ok || w.quoted || !knownKey(key) {
 			if neg {
 				q.terms = append(q.terms, term{neg: true, match: newTextMatcher(LowerASCII(w.text))})
@@ -125,6 +131,44 @@ func knownKey(k string) bool {
 		}
 	}
 	return false
+}
+
+// nearKey returns the known key that key looks like a slip of: a prefix of
+// it ("meth") or one edit away ("stauts", "methd"); "" when none is close,
+// so that words such as "content-type:json" stay free text.
+func nearKey(key string) string {
+	if len(key) < 2 {
+		return ""
+	}
+	for _, k := range Keys {
+		if (len(key) < len(k) && strings.HasPrefix(k, key)) || (len(key) >= 3 && oneEditApart(key, k)) {
+			return k
+		}
+	}
+	return ""
+}
+
+// oneEditApart reports whether a becomes b by one insertion, deletion,
+// substitution or swap of neighbouring letters.
+func oneEditApart(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 || a == b {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) < len(b):
+		return a[i:] == b[i+1:]
+	case i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]:
+		return true
+	default:
+		return a[i+1:] == b[i+1:]
+	}
 }
 
 // parseToken builds the matcher of one key:value token; commas in the value
