@@ -31,9 +31,10 @@ type RedactOptions struct {
 }
 
 // Redactor masks secrets the same way in every format: each secret becomes
-// "REDACTED-" plus 6 hex digits of an HMAC of it, so one secret always gets
-// one mask within an export and flows stay followable. Not safe for
-// concurrent use.
+// a mask of its own length built from 6 hex digits of an HMAC of it (see
+// Mask), so one secret always gets one mask within an export, flows stay
+// followable, and every length on the wire (Content-Length, chunk sizes)
+// stays true. Not safe for concurrent use.
 type Redactor struct {
 	headers map[string]bool
 	bodies  []*regexp.Regexp
@@ -55,11 +56,23 @@ func NewRedactor(o RedactOptions) *Redactor {
 	return r
 }
 
-// Mask returns the mask for a secret.
-func (r *Redactor) Mask(secret string) string {
+// Mask returns the mask for a secret: as long as the secret, "REDACTED-"
+// and 6 hex digits of an HMAC of it, then "*" up to its length; a secret
+// shorter than 15 bytes gets "*"s and as many of those digits as fit.
+func (r *Redactor) Mask(secret string) string { return r.maskAs(secret, len(secret)) }
+
+// maskAs returns secret's mask cut or padded to n bytes, for a form of the
+// secret (escaped in JSON, say) that is n bytes long.
+func (r *Redactor) maskAs(secret string, n int) string {
 	h := hmac.New(sha256.New, r.key)
 	h.Write([]byte(secret))
-	return "REDACTED-" + hex.EncodeToString(h.Sum(nil))[:6]
+	tag := hex.EncodeToString(h.Sum(nil))[:6]
+	const long = "REDACTED-"
+	if n >= len(long)+len(tag) {
+		return long + tag + strings.Repeat("*", n-len(long)-len(tag))
+	}
+	digits := max(min(len(tag), n-1), 0)
+	return strings.Repeat("*", n-digits) + tag[:digits]
 }
 
 // Redacts reports whether values of the named header are masked.
@@ -73,7 +86,6 @@ func (r *Redactor) AddSecret(s string) {
 	if _, ok := r.secrets[s]; ok {
 		return
 	}
-	mask := r.Mask(s)
 	var js bytes.Buffer
 	enc := json.NewEncoder(&js)
 	enc.SetEscapeHTML(false)
@@ -81,7 +93,7 @@ func (r *Redactor) AddSecret(s string) {
 	jsHTML, _ := json.Marshal(s)
 	py := strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s)
 	for _, v := range []string{s, strings.Trim(strings.TrimSpace(js.String()), `"`), strings.Trim(string(jsHTML), `"`), py} {
-		r.secrets[v] = mask
+		r.secrets[v] = r.maskAs(s, len(v))
 	}
 	r.repl = nil
 }

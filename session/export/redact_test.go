@@ -121,10 +121,19 @@ func TestMaskIsStable(t *testing.T) {
 	a := NewRedactor(RedactOptions{Key: []byte("k")})
 	b := NewRedactor(RedactOptions{Key: []byte("k")})
 	c := NewRedactor(RedactOptions{})
-	if a.Mask("x") != b.Mask("x") || a.Mask("x") == a.Mask("y") || a.Mask("x") == c.Mask("x") {
+	if a.Mask("secret-x") != b.Mask("secret-x") || a.Mask("secret-x") == a.Mask("secret-y") || a.Mask("secret-x") == c.Mask("secret-x") {
 		t.Fatal("masks: same key must agree, different secrets and keys must not")
 	}
-	if !regexp.MustCompile(`^REDACTED-[0-9a-f]{6}$`).MatchString(a.Mask("x")) {
-		t.Fatalf("mask %q", a.Mask("x"))
+	// A mask is as long as its secret, so lengths on the wire stay true.
+	for secret, shape := range map[string]string{
+		"Bearer SECRET-AUTH-123": `^REDACTED-[0-9a-f]{6}\*{7}$`,
+		"SECRET-COOKIE-4":        `^REDACTED-[0-9a-f]{6}$`,
+		"sid=1234":               `^\*{2}[0-9a-f]{6}$`,
+		"abcd":                   `^\*[0-9a-f]{3}$`,
+		"x":                      `^\*$`,
+	} {
+		if m := a.Mask(secret); len(m) != len(secret) || !regexp.MustCompile(shape).MatchString(m) {
+			t.Errorf("Mask(%q) = %q, want %s", secret, m, shape)
+		}
 	}
 }
