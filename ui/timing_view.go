@@ -16,25 +16,38 @@ import (
 // phases between, and for COMET the exchanges that carried it.
 type timingView struct {
 	in   *inspector
-	form *widget.Form
+	form *fyne.Container // holds one widget.Form, made anew for each exchange
 	jump *fyne.Container
 	box  fyne.CanvasObject
 }
 
 func newTimingView(in *inspector) *timingView {
-	v := &timingView{in: in, form: widget.NewForm(), jump: container.NewHBox()}
+	v := &timingView{in: in, form: container.NewStack(widget.NewForm()), jump: container.NewHBox()}
 	v.box = container.NewVScroll(container.NewVBox(v.form, v.jump))
 	return v
+}
+
+// field returns the text shown beside the named field ("" when absent).
+func (v *timingView) field(name string) string {
+	for _, it := range v.form.Objects[0].(*widget.Form).Items {
+		if l, ok := it.Widget.(*widget.Label); ok && it.Text == name {
+			return l.Text
+		}
+	}
+	return ""
 }
 
 func (v *timingView) object() fyne.CanvasObject { return v.box }
 
 func (v *timingView) show(e *session.Exchange) {
-	v.form.Items = nil
+	// A fresh form each time: widget.Form keeps the widgets of the rows it
+	// has rendered, so emptying its Items and appending again would leave
+	// the first row showing the first exchange ever shown.
+	form := widget.NewForm()
 	add := func(k, val string) {
 		l := widget.NewLabel(val)
 		l.Wrapping = fyne.TextWrapWord
-		v.form.Append(k, l)
+		form.Append(k, l)
 	}
 	rq, rs := e.Request, e.Response
 	if rq != nil {
@@ -58,6 +71,7 @@ func (v *timingView) show(e *session.Exchange) {
 	if e.ReplayOf != "" {
 		add("Replay of", e.ReplayOf)
 	}
+	v.form.Objects = []fyne.CanvasObject{form}
 	v.form.Refresh()
 	v.jump.Objects = nil
 	links := e.Carriers
