@@ -16,8 +16,7 @@ import (
 // port is in use, no upstream) the window still gets a capture, says why in
 // the banner and offers the relay settings.
 func (in *inspector) startLive(o engine.Options) {
-	if in.load != nil {
-		in.banner.show("Still loading "+baseName(in.file)+"; start the relay when it is done.", "", nil)
+	if in.busyLoading("start the relay") {
 		return
 	}
 	in.liveOpts = o
@@ -48,7 +47,7 @@ func (in *inspector) startLive(o engine.Options) {
 // toggleRelay stops a running relay or starts a stopped one.
 func (in *inspector) toggleRelay() {
 	switch {
-	case in.load != nil:
+	case in.loading():
 		return
 	case in.be == nil:
 		in.startLive(in.liveOpts)

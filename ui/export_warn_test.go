@@ -36,7 +36,7 @@ func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) 
 		t.Fatal(err)
 	}
 	h.in.openFile(path)
-	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	h.waitFor("the capture to load", func() bool { return !h.in.loading() })
 	out := filepath.Join(dir, "damaged.json")
 	h.in.exportTo(out, exportChoice{format: export.JSON})
 	h.waitFor("the export's warnings", func() bool { return strings.Contains(overlayText(h.in.win), "Wrote damaged.json, with 2 warnings") })

@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"fyne.io/fyne/v2/test"
 	"os"
 	"path/filepath"
 	"ptth-inspector/session/capture/synth"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,10 +76,10 @@ func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
 	path := filepath.Join(dir, "seed.ptthcap")
 	writeCapture(t, path)
 	h.in.openFile(path)
-	if h.in.load == nil {
+	if !h.in.loading() {
 		t.Fatal("openFile should load in the background")
 	}
-	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	h.waitFor("the capture to load", func() bool { return !h.in.loading() })
 	if got := h.rowTexts(); len(got) != 3 || !strings.Contains(got[1], "roles flipped") {
 		t.Fatalf("rows from the capture = %q", got)
 	}
@@ -103,7 +105,7 @@ func TestOpenCaptureExportAndReopenJSON(t *testing.T) {
 		t.Errorf("user-given redactions missing from the export:\n%s", b)
 	}
 	h.in.openFile(out)
-	h.waitFor("the JSON export to load", func() bool { return h.in.load == nil })
+	h.waitFor("the JSON export to load", func() bool { return !h.in.loading() })
 	if got := h.rowTexts(); len(got) != 3 || !strings.HasPrefix(got[2], "← ptth GET / 200 OK") {
 		t.Errorf("rows from the JSON export = %q", got)
 	}
@@ -116,7 +118,7 @@ func TestOpenSharedTranscripts(t *testing.T) {
 		{"airplay-reverse.transcript", "← ptth POST /event 200 OK"},
 	} {
 		h.in.openFile("../proxy/testdata/" + c.file)
-		h.waitFor(c.file+" to load", func() bool { return h.in.load == nil })
+		h.waitFor(c.file+" to load", func() bool { return !h.in.loading() })
 		got := h.rowTexts()
 		if len(got) != 3 || !strings.Contains(got[1], "roles flipped") || !strings.HasPrefix(got[2], c.row) {
 			t.Errorf("%s: rows %q (banner %q)", c.file, got, h.in.banner.message())
@@ -134,14 +136,24 @@ func TestCorruptCaptureShowsReasonAndWindowKeepsWorking(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("this is not a capture file at all"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	good := filepath.Join(t.TempDir(), "seed.ptthcap")
+	writeCapture(t, good)
+	h.in.openFile(good)
+	h.waitFor("the good file", func() bool { return !h.in.loading() })
+	before := h.rowTexts()
 	h.in.openFile(bad)
-	h.waitFor("the failed load", func() bool { return h.in.load == nil })
+	h.waitFor("the failed load", func() bool { return !h.in.loading() })
 	if msg := h.in.banner.message(); !strings.HasPrefix(msg, "Cannot open bad.ptthcap: ") {
 		t.Errorf("banner = %q", msg)
 	}
+	// What was shown stays shown: the bad file replaced nothing.
+	if got := h.rowTexts(); len(got) != 3 || !slices.Equal(got, before) || h.in.file != good ||
+		!strings.HasSuffix(h.in.status.capture.Text, "seed.ptthcap") || h.in.status.bar.Visible() {
+		t.Errorf("after a bad file: rows %q (were %q), file %q, status %q", got, before, h.in.file, h.in.status.capture.Text)
+	}
 	h.in.filterBar.entry.SetText("dir:reverse")
-	if h.in.model.Len() != 0 || h.in.filterBar.err.Visible() {
-		t.Error("the window should keep working after a bad file")
+	if got := h.rowTexts(); len(got) != 2 || !strings.HasPrefix(got[1], "← ptth GET") || h.in.filterBar.err.Visible() {
+		t.Errorf("the window should keep working after a bad file: rows %q", got)
 	}
 }
 
@@ -263,11 +275,41 @@ func TestOpeningAFileShowsItsStartAndStopsFollowing(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.in.openFile(path)
-	h.waitFor("the capture to load", func() bool { return h.in.load == nil })
+	h.waitFor("the capture to load", func() bool { return !h.in.loading() })
 	if h.in.follow || h.in.toolbar.follow.Checked {
 		t.Fatal("following a file that does not grow")
 	}
 	if off := h.in.timeline.list.GetScrollOffset(); off != 0 {
 		t.Fatalf("the timeline opened scrolled to %v, not at the start", off)
 	}
+}
+
+func TestOpeningAFileWhileRelayingAsksFirst(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	steps := loadTranscript(t, "seed-upgrade.transcript")
+	h.live(tinyUpstream(t, steps))
+	path := filepath.Join(t.TempDir(), "seed.ptthcap")
+	writeCapture(t, path)
+
+	h.in.openChosen(path)
+	if text := overlayText(h.w); !strings.Contains(text, "Opening seed.ptthcap stops the relay on 127.0.0.1:") {
+		t.Fatalf("no question before stopping the relay; overlay %q", text)
+	}
+	test.Tap(overlayButton(h.w, "Cancel"))
+	if h.in.loading() || h.in.file != "" || h.in.be == nil || h.in.be.Relay() == nil {
+		t.Fatal("Cancel should leave the relay running and open nothing")
+	}
+
+	h.in.openChosen(path)
+	test.Tap(overlayButton(h.w, "Stop relay and open"))
+	h.waitFor("the file to load", func() bool { return !h.in.loading() })
+	if h.in.file != path || h.in.be != nil || len(h.rowTexts()) != 3 {
+		t.Fatalf("after confirming: file %q, backend %v, rows %q", h.in.file, h.in.be, h.rowTexts())
+	}
+	// With no relay running there is nothing to ask.
+	h.in.openChosen(path)
+	if h.w.Canvas().Overlays().Top() != nil || !h.in.loading() {
+		t.Fatal("opening a file while viewing one should not ask")
+	}
+	h.waitFor("the file to load again", func() bool { return !h.in.loading() })
 }

@@ -33,7 +33,9 @@ type inspector struct {
 	st        *store.Store   // what the window shows
 	sub       *store.Subscription
 	model     *view.Model
-	load      *loadProgress // non-nil while a file loads
+	load      *loadProgress // non-nil while a file loads into the store shown
+	opening   *loadProgress // non-nil while a file is read before it replaces the view
+	openPath  string        // the file being read while opening is set
 	follow    bool
 	relaying  bool      // the relay ran at the last status update
 	selRow    int32     // selected exchange's row, -1 for none
@@ -95,6 +97,7 @@ func (in *inspector) attach(st *store.Store, be backend) {
 		in.sub.Close()
 	}
 	in.be, in.st, in.clearedAt = be, st, time.Time{}
+	in.status.note.SetText("") // what was exported or saved concerned the view before
 	in.sub = st.Subscribe()
 	q := in.model.Filter()
 	fold := in.model.Fold()

@@ -59,18 +59,86 @@ func (in *inspector) showOpen() {
 		}
 		path := r.URI().Path()
 		r.Close()
-		in.openFile(path)
+		in.openChosen(path)
 	}, in.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".ptthcap", ".json", ".har", ".transcript", ".txt"}))
 	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
 }
 
-// openFile stops the live capture and loads a file in the background; the
-// window stays usable and a progress bar shows how far it got.
+// openChosen opens a file the user chose. While the relay runs it first
+// asks: opening a file stops the relay and cuts its connections.
+func (in *inspector) openChosen(path string) {
+	var r interface{ Open() int }
+	if in.be != nil && in.be.Relay() != nil {
+		r = in.be.Relay()
+	}
+	if r == nil {
+		in.openFile(path)
+		return
+	}
+	listen, _ := in.be.Addresses()
+	msg := fmt.Sprintf("Opening %s stops the relay on %s", baseName(path), listen)
+	if n := r.Open(); n > 0 {
+		msg += " and cuts its " + plural(n, "open client connection")
+	}
+	msg += "."
+	if p := in.be.CapturePath(); p != "" {
+		msg += "\nWhat it recorded stays in " + p + "."
+	}
+	d := dialog.NewConfirm("Stop the relay and open a file?", msg, func(ok bool) {
+		if ok {
+			in.openFile(path)
+		}
+	}, in.win)
+	d.SetConfirmText("Stop relay and open")
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+// loading reports whether a file is being read (see openFile).
+func (in *inspector) loading() bool { return in.load != nil || in.opening != nil }
+
+// busyLoading says in the banner that a file is being read and returns
+// true if one is: nothing else may replace the view meanwhile.
+func (in *inspector) busyLoading(then string) bool {
+	name := in.file
+	if in.opening != nil {
+		name = in.openPath
+	}
+	if in.loading() {
+		in.banner.show("Still loading "+baseName(name)+"; "+then+" when it is done.", "", nil)
+	}
+	return in.loading()
+}
+
+// openFile reads path in the background while the window goes on showing
+// what it shows. Only once the file proves readable does it stop the live
+// capture and replace the view; a capture then streams in with a progress
+// bar. A file that cannot be read changes nothing: the banner says why.
 func (in *inspector) openFile(path string) {
-	if in.load != nil {
-		in.banner.show("Still loading "+baseName(in.file)+"; open another file when it is done.", "", nil)
+	if in.busyLoading("open another file") {
+		return
+	}
+	op := &loadProgress{started: time.Now()}
+	in.opening, in.openPath = op, path
+	in.status.note.SetText("Reading " + baseName(path) + "…")
+	in.updateStatus()
+	go func() {
+		o, err := load.Open(path, op.report)
+		in.do(func() { in.opened(path, op, o, err) })
+	}()
+}
+
+// opened replaces the view with a file that proved readable, or says why
+// it did not. It runs on the UI goroutine.
+func (in *inspector) opened(path string, op *loadProgress, o *load.Opened, err error) {
+	in.opening, in.openPath = nil, ""
+	in.status.note.SetText("")
+	if err != nil {
+		slog.Warn("cannot open file", "path", path, "err", err)
+		in.banner.show(fmt.Sprintf("Cannot open %s: %v", baseName(path), err), "Open another…", in.showOpen)
+		in.updateStatus()
 		return
 	}
 	if in.be != nil {
@@ -85,26 +153,30 @@ func (in *inspector) openFile(path string) {
 	st := store.New(nil)
 	in.file = path
 	in.follow = false // a file does not grow: show it from its start
-	in.load = &loadProgress{started: time.Now()}
+	in.load = &loadProgress{started: op.started}
 	in.banner.hide()
 	in.attach(st, nil)
 	lp := in.load
 	go func() {
-		closer, warnings, err := load.File(st, path, lp.report)
+		closer, warnings, err := o.Fill(st, lp.report)
 		in.do(func() { in.loaded(path, closer, warnings, err) })
 	}()
 }
 
 // loaded finishes a load on the UI goroutine.
 func (in *inspector) loaded(path string, closer io.Closer, warnings []string, err error) {
-	slog.Info("capture loaded", "path", path, "exchanges", in.st.Stats().Exchanges, "took", time.Since(in.load.started).Round(time.Millisecond))
+	if err != nil {
+		slog.Warn("file read in part", "path", path, "exchanges", in.st.Stats().Exchanges, "err", err)
+	} else {
+		slog.Info("capture loaded", "path", path, "exchanges", in.st.Stats().Exchanges, "took", time.Since(in.load.started).Round(time.Millisecond))
+	}
 	in.load = nil
 	in.closer = closer
 	in.model.Reload()
 	in.refreshAll()
 	switch {
 	case err != nil:
-		in.banner.show(fmt.Sprintf("Cannot open %s: %v", baseName(path), err), "Open another…", in.showOpen)
+		in.banner.show(fmt.Sprintf("%s could not be read to its end; showing what came before: %v", baseName(path), err), "Open another…", in.showOpen)
 	case len(warnings) > 0:
 		problems := fmt.Sprintf("%d problems", len(warnings))
 		if len(warnings) == 1 {

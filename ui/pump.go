@@ -74,8 +74,11 @@ func (in *inspector) updateStatus() {
 			s.Open, s.Relaying = r.Open(), true
 		}
 	}
-	if in.load != nil {
+	switch {
+	case in.load != nil:
 		s.Loading, s.Progress = true, in.load.fraction()
+	case in.opening != nil:
+		s.Loading, s.Progress = true, in.opening.fraction()
 	}
 	if s.Relaying != in.relaying {
 		in.relaying = s.Relaying

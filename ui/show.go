@@ -43,7 +43,7 @@ func build(a fyne.App, w fyne.Window, opts cli.WindowOptions, th *ptheme.Theme) 
 	in.installShortcuts()
 	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		if len(uris) > 0 {
-			in.openFile(uris[0].Path())
+			in.openChosen(uris[0].Path())
 		}
 	})
 	w.SetOnClosed(in.close)

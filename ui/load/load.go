@@ -25,30 +25,64 @@ const InlineBudget = 64 << 20
 // half the CPU: the window slows down, it does not stop.
 const MemoryLimit = 768 << 20
 
-// File reads a file the inspector wrote into st. A capture streams in as it
-// is scanned (its large message bytes stay in the file: closer keeps it
-// open); a JSON export, HAR or transcript goes through the importer.
-func File(st *store.Store, path string, progress func(done, total int64)) (closer io.Closer, warnings []string, err error) {
+// Opened is a file checked and ready to be read into a store.
+type Opened struct {
+	Path   string
+	Format importer.Format
+	cap    *capture.Reader  // a capture, its header read
+	im     *importer.Import // any other format, read whole
+}
+
+// Open checks the file at path without touching any store: a capture's
+// header is read (its body streams in during Fill); a JSON export, HAR or
+// transcript is read whole, reporting progress. An error means the file
+// cannot be shown, and whatever the caller shows now can stay.
+func Open(path string, progress func(done, total int64)) (*Opened, error) {
 	format, err := importer.Detect(path)
 	if err != nil {
+		return nil, err
+	}
+	o := &Opened{Path: path, Format: format}
+	if format == importer.Capture {
+		if o.cap, err = capture.Open(path); err != nil {
+			return nil, err
+		}
+		o.cap.InlineBudget = InlineBudget
+		return o, nil
+	}
+	if o.im, err = importer.Load(path, progress); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Fill reads the opened file into st. A capture streams in as it is scanned
+// (its large message bytes stay in the file: closer keeps it open).
+func (o *Opened) Fill(st *store.Store, progress func(done, total int64)) (closer io.Closer, warnings []string, err error) {
+	if o.cap != nil {
+		sum, err := o.cap.Scan(capture.Handler{Session: st.PutSession, Exchange: st.PutExchange, Chunk: st.Chunk, Progress: progress})
+		return o.cap, sum.Warnings, err
+	}
+	if err := o.im.Fill(st); err != nil {
+		o.im.Close()
 		return nil, nil, err
 	}
-	if format == importer.Capture {
-		r, err := capture.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		r.InlineBudget = InlineBudget
-		sum, err := r.Scan(capture.Handler{Session: st.PutSession, Exchange: st.PutExchange, Chunk: st.Chunk, Progress: progress})
-		return r, sum.Warnings, err
+	return o.im, o.im.Warnings, nil
+}
+
+// Close releases a file opened and never filled.
+func (o *Opened) Close() error {
+	if o.cap != nil {
+		return o.cap.Close()
 	}
-	im, err := importer.Load(path, progress)
+	return o.im.Close()
+}
+
+// File reads a file the inspector wrote into st: Open, then Fill.
+func File(st *store.Store, path string, progress func(done, total int64)) (closer io.Closer, warnings []string, err error) {
+	o, err := Open(path, progress)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := im.Fill(st); err != nil {
-		im.Close()
-		return nil, nil, err
-	}
-	return im, im.Warnings, nil
+	return o.Fill(st, progress)
 }
