@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -28,7 +27,7 @@ type Options struct {
 	Listen   string // relay listen address; empty: no relay
 	Upstream string // upstream host:port; empty with Demo: the demo server
 	Demo     bool   // start the demo server and demo clients
-	Out      string // capture file; empty: a new file in the temp directory
+	Out      string // capture file; empty: a new file in AutoCaptureDir
 	Server   bool   // mock PTTH server mode: the relay's upstream is a built-in mock server
 	Mock     mock.Options
 	// DemoInterval overrides the demo server's pause between reversed requests.
@@ -62,7 +61,7 @@ func (e *Engine) Context() context.Context { return e.life }
 // relay, then the demo clients.
 func Start(o Options) (*Engine, error) {
 	if o.Out == "" {
-		o.Out = filepath.Join(os.TempDir(), fmt.Sprintf("ptth-inspector-%s.ptthcap", time.Now().Format("20060102-150405.000")))
+		o.Out = newAutoCapture(AutoCaptureDir(), KeepAutoCaptures, time.Now())
 	}
 	if o.Demo && o.Listen == "" {
 		return nil, errors.New("the demo peers need a listen address for the relay")

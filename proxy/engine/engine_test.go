@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"slices"
 	"path/filepath"
 	"testing"
 	"time"
@@ -114,5 +116,35 @@ func TestRetargetKeepsTheCapture(t *testing.T) {
 func TestDemoWithoutListenIsAnErrorNotAPanic(t *testing.T) {
 	if _, err := Start(Options{Demo: true, Out: filepath.Join(t.TempDir(), "d.ptthcap")}); err == nil {
 		t.Fatal("demo peers without a relay address started")
+	}
+}
+
+func TestUnnamedCapturesKeepTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "mine.ptthcap") // a capture the user named: never touched
+	os.WriteFile(other, []byte("x"), 0o600)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	var made []string
+	for i := range 14 {
+		p := newAutoCapture(dir, 4, now.Add(time.Duration(i)*time.Minute))
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, p)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*.ptthcap"))
+	want := append(slices.Clone(made[10:]), other)
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("left %q, want the 4 newest and the named one %q", left, want)
+	}
+}
+
+func TestAutoCaptureDirIsPrivate(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	d := AutoCaptureDir()
+	fi, err := os.Stat(d)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 || filepath.Base(d) != "ptth-inspector" {
+		t.Fatalf("AutoCaptureDir %q: %v %v", d, fi, err)
 	}
 }

@@ -1,0 +1,20 @@
+package ui
+
+import (
+	"os"
+	"testing"
+)
+
+// TestMain points the user's cache directory at a temporary one: a window
+// started without --out records there (see engine.AutoCaptureDir), and a
+// test run must neither fill nor prune the real one.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ptth-ui-test-cache")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
