@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
