@@ -2,12 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"strings"
 
 	"ptth-inspector/ui/filter"
 )
@@ -20,7 +21,6 @@ type filterBar struct {
 	fold  *widget.Check
 	err   *widget.Label
 	box   fyne.CanvasObject
-	good  string // the text of the filter in force
 }
 
 func newFilterBar(in *inspector) *filterBar {
@@ -44,20 +44,24 @@ func newFilterBar(in *inspector) *filterBar {
 
 func (f *filterBar) object() fyne.CanvasObject { return f.box }
 
-// apply parses the text and filters; a broken filter leaves the last good one.
+// apply parses the text and filters by every term that parses; the error
+// line names the terms left out and says what the filter still holds.
 func (f *filterBar) apply(text string) {
-	q, err := filter.Parse(text)
-	if err != nil {
-		still := "no filter"
-		if strings.TrimSpace(f.good) != "" {
-			still = fmt.Sprintf("the last good filter %q", f.good)
+	q, errs := filter.ParsePartial(text)
+	if len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, err := range errs {
+			msgs[i] = err.Error()
 		}
-		f.err.SetText(fmt.Sprintf("Filter not applied: %v. Showing %s.", err, still))
+		rest := "nothing else to filter by, so everything shows"
+		if !q.Empty() {
+			rest = fmt.Sprintf("filtering by the rest: %s", q)
+		}
+		f.err.SetText(fmt.Sprintf("Left out: %s. %s.", strings.Join(msgs, "; "), rest))
 		f.err.Show()
-		return
+	} else {
+		f.err.Hide()
 	}
-	f.err.Hide()
-	f.good = text
 	f.in.setFilter(q)
 }
 

@@ -247,12 +247,18 @@ func TestFiltersNarrowRowsAndSessions(t *testing.T) {
 	if len(h.in.sessIdx) != 1 || h.in.model.Sessions()[h.in.sessIdx[0]].S.State != session.StateComet {
 		t.Errorf("session list under transport:comet: %v", h.in.sessIdx)
 	}
-	h.in.filterBar.entry.SetText("status:>=abc")
-	if !h.in.filterBar.err.Visible() || !strings.Contains(h.in.filterBar.err.Text, "status") {
-		t.Errorf("bad filter error: %q", h.in.filterBar.err.Text)
+	// Bad terms are left out, each named; the rest still filters.
+	h.in.filterBar.entry.SetText("transport:comet status:>=abc dir:sideways")
+	if e := h.in.filterBar.err; !e.Visible() || !strings.Contains(e.Text, "status") || !strings.Contains(e.Text, "sideways") ||
+		!strings.HasSuffix(e.Text, "filtering by the rest: transport:comet.") {
+		t.Errorf("bad filter error: %q", e.Text)
 	}
-	if got := h.rowTexts(); len(got) != 1 {
-		t.Errorf("a broken filter should keep the last good one, rows %q", got)
+	if got := h.rowTexts(); len(got) != 1 || !strings.HasPrefix(got[0], "← comet GET") {
+		t.Errorf("the good term of a partly broken filter should still filter, rows %q", got)
+	}
+	h.in.filterBar.entry.SetText("status:>=abc")
+	if got := h.rowTexts(); len(got) != all || !strings.HasSuffix(h.in.filterBar.err.Text, "nothing else to filter by, so everything shows.") {
+		t.Errorf("a filter with no good term shows %d rows, want %d; error %q", len(got), all, h.in.filterBar.err.Text)
 	}
 	h.in.filterBar.entry.SetText("")
 	if got := h.rowTexts(); len(got) != all {

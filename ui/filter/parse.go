@@ -34,38 +34,58 @@ const Help = `Free text searches targets, headers and bodies (case-insensitive; 
 // Parse reads a filter expression. An empty or blank expression gives a
 // Query that matches everything.
 func Parse(expr string) (*Query, error) {
-	q := &Query{src: strings.TrimSpace(expr)}
-	words, err := split(q.src)
-	if err != nil {
-		return nil, err
+	q, errs := ParsePartial(expr)
+	if len(errs) > 0 {
+		return nil, errs[0]
 	}
+	return q, nil
+}
+
+// ParsePartial reads expr as Parse does but goes on past a bad term: it
+// returns a Query of the terms that parse, and the error of each that does
+// not. An unclosed quote is an error whose phrase is still searched, as
+// typed so far.
+func ParsePartial(expr string) (*Query, []error) {
+	q := &Query{}
+	words, errs := split(strings.TrimSpace(expr))
+	var good []string
 	for _, w := range words {
 		neg := false
-		if len(w.text) > 1 && w.text[0] == '-' && !w.quoted {
-			neg, w.text = true, w.text[1:]
+		text := w.text
+		if len(text) > 1 && text[0] == '-' && !w.quoted {
+			neg, text = true, text[1:]
 		}
-		key, val, ok := strings.Cut(w.text, ":")
+		key, val, ok := strings.Cut(text, ":")
 		key = strings.ToLower(key)
 		if ok && !w.quoted && !knownKey(key) {
 			if near := nearKey(key); near != "" {
-				return nil, fmt.Errorf("%s: is not a filter key; did you mean %s:? (quote it to search the text)", key, near)
-			}
-		}
-		if !ok || w.quoted || !knownKey(key) {
-			if neg {
-				q.terms = append(q.terms, term{neg: true, match: newTextMatcher(LowerASCII(w.text))})
+				errs = append(errs, fmt.Errorf("%s: is not a filter key; did you mean %s:? (quote it to search the text)", key, near))
 				continue
 			}
-			q.text = append(q.text, newTextMatcher(LowerASCII(w.text)))
-			continue
 		}
-		m, err := parseToken(key, val)
-		if err != nil {
-			return nil, err
+		switch {
+		case !ok || w.quoted || !knownKey(key):
+			m := newTextMatcher(LowerASCII(text))
+			if neg {
+				q.terms = append(q.terms, term{neg: true, match: m})
+			} else {
+				q.text = append(q.text, m)
+			}
+		default:
+			m, err := parseToken(key, val)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			q.terms = append(q.terms, term{neg: neg, match: m})
 		}
-		q.terms = append(q.terms, term{neg: neg, match: m})
+		good = append(good, w.source)
 	}
-	return q, nil
+	q.src = strings.Join(good, " ")
+	if len(errs) == 0 {
+		q.src = strings.TrimSpace(expr)
+	}
+	return q, errs
 }
 
 // MustParse is Parse for expressions known to be valid; it panics otherwise.
@@ -94,34 +114,39 @@ func (q *Query) HasText() bool { return q != nil && len(q.text) > 0 }
 type word struct {
 	text   string
 	quoted bool
+	source string // as typed, quotes included
 }
 
 // split breaks an expression at blanks, keeping "quoted phrases" together.
-func split(s string) ([]word, error) {
+// An unclosed quote is an error, and its phrase runs to the end.
+func split(s string) ([]word, []error) {
 	var out []word
+	var errs []error
 	for i := 0; i < len(s); {
 		switch {
 		case s[i] == ' ' || s[i] == '\t':
 			i++
 		case s[i] == '"':
 			j := strings.IndexByte(s[i+1:], '"')
+			end := i + 1 + j
 			if j < 0 {
-				return nil, fmt.Errorf("unclosed quote at column %d", i+1)
+				errs = append(errs, fmt.Errorf("unclosed quote at column %d", i+1))
+				end = len(s)
 			}
-			if j > 0 {
-				out = append(out, word{text: s[i+1 : i+1+j], quoted: true})
+			if end > i+1 {
+				out = append(out, word{text: s[i+1 : end], quoted: true, source: s[i:min(end+1, len(s))]})
 			}
-			i += j + 2
+			i = end + 1
 		default:
 			j := strings.IndexAny(s[i:], " \t")
 			if j < 0 {
 				j = len(s) - i
 			}
-			out = append(out, word{text: s[i : i+j]})
+			out = append(out, word{text: s[i : i+j], source: s[i : i+j]})
 			i += j
 		}
 	}
-	return out, nil
+	return out, errs
 }
 
 func knownKey(k string) bool {
