@@ -114,11 +114,15 @@ const (
 	HintUnofferedUpgrade    = "unoffered-upgrade"     // 101 to a request that offered no upgrade
 	HintPaused              = "breakpoint"            // held, edited or dropped at a breakpoint
 	HintAnswered            = "answered-by-inspector" // the inspector answered; the upstream never saw it
+	HintEarlyResponse       = "early-response"        // a final response sent before its request was complete
 )
 
 // Informational reports whether a hint records something the inspector did
-// (a breakpoint, an answer of its own) rather than a conformance problem.
-func (h Hint) Informational() bool { return h.Code == HintPaused || h.Code == HintAnswered }
+// (a breakpoint, an answer of its own) or something HTTP allows that is
+// worth seeing (an early response), rather than a conformance problem.
+func (h Hint) Informational() bool {
+	return h.Code == HintPaused || h.Code == HintAnswered || h.Code == HintEarlyResponse
+}
 
 // Warnings counts the hints that are conformance problems.
 func Warnings(hs []Hint) int {

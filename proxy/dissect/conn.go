@@ -55,6 +55,7 @@ type Conn struct {
 	sess        session.Session
 	readers     [2]*wire.Reader // indexed by session.Side
 	pending     []*session.Exchange
+	early       []*session.Exchange // answered before their request was complete (see answerEarly)
 	seq         int
 	offer       *session.Exchange // request that offered PTTH, awaiting its answer
 	closing     [2]bool           // a message from this side asked to close
@@ -111,6 +112,7 @@ func (c *Conn) Close(side session.Side, now time.Time) {
 func (c *Conn) End(now time.Time, cause string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.endEarly(now)
 	for _, ex := range c.pending {
 		cp := *ex
 		cp.Error = "connection closed before the response"
@@ -156,6 +158,9 @@ func (c *Conn) flipped() bool { return c.sess.Flip != nil }
 
 func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	c.checkAfterClose(side, m)
+	if c.requestAnswered(side, m, nil) {
+		return
+	}
 	c.seq++
 	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m}
 	if side == session.FromUpstream {
@@ -210,6 +215,9 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 		return // interim (100 Continue): the final response follows
 	}
 	if len(c.pending) == 0 {
+		if c.answerEarly(side, m) {
+			return
+		}
 		c.seq++
 		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Response: m,
 			Error: "response to a request never sent"}
@@ -307,6 +315,9 @@ func (c *Conn) noBody(m *session.Message) bool {
 
 func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 	if m.IsRequest() {
+		if c.requestAnswered(side, m, err) {
+			return
+		}
 		c.seq++
 		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
 			Error: "request cut short: " + err.Error()}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"ptth-inspector/session"
@@ -340,4 +341,27 @@ func (r *Reader) Close(now time.Time) {
 		r.st = stClosed
 		r.release()
 	}
+}
+
+// Begun returns a copy of the message in progress, as far as it came (its
+// head, without body bytes), stamped last at now; nil between messages,
+// when only empty lines came, or when the reader no longer parses. A peer
+// may answer a request before it is complete (a 413 during an upload).
+func (r *Reader) Begun(now time.Time) *session.Message {
+	switch r.st {
+	case stStart:
+		if r.lwire == 0 || (r.lwire == 1 && r.llast == '\r') {
+			return nil
+		}
+		return r.partialHead(now)
+	case stHead:
+		return r.partialHead(now)
+	case stBroken, stTunnel, stClosed:
+		return nil
+	}
+	m := *r.m
+	m.Raw = slices.Clone(m.Raw[:min(m.HeadLen, len(m.Raw))])
+	m.HeadLen, m.BodyLen, m.Chunked, m.Trailers, m.Ref = len(m.Raw), 0, false, nil, nil
+	m.Last = now
+	return &m
 }

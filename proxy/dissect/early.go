@@ -1,0 +1,72 @@
+package dissect
+
+import (
+	"fmt"
+	"time"
+
+	"ptth-inspector/session"
+)
+
+// A peer may send its final response before the request it answers is
+// complete: a 413 or 401 while an upload is still arriving, after which
+// the client either finishes the body or closes. Such a response is paired
+// with the request in progress at once (the exchange shows the request's
+// head so far); the complete request, or the one cut short, takes its
+// place when it ends.
+
+// answerEarly records m, sent by side, as the answer to the request the
+// other side has begun and not finished. It reports false when the other
+// side has no request in progress.
+func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
+	begun := c.readers[1-side].Begun(m.First)
+	if begun == nil || m.Status < 200 || !begun.IsRequest() {
+		return false
+	}
+	c.seq++
+	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: begun, Response: m}
+	if side == session.FromClient {
+		ex.Direction, ex.Transport = session.Reverse, session.PTTH
+	}
+	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
+		Text: fmt.Sprintf("%s answered before the request was complete", sideName(side))}}
+	c.checkTruncated("response", m, ex.ID)
+	c.maskBoundary(side, c.readers[side].Offset())
+	c.early = append(c.early, ex)
+	c.put(ex)
+	return true
+}
+
+// requestAnswered gives a request that just ended, complete or cut short
+// (cut is then why), to the exchange already answered early, if any, and
+// reports whether there was one.
+func (c *Conn) requestAnswered(side session.Side, m *session.Message, cut error) bool {
+	if len(c.early) == 0 {
+		return false
+	}
+	ex := c.early[0]
+	c.early = c.early[1:]
+	ex.Request = m
+	c.checkTruncated("request", m, ex.ID)
+	if cut != nil {
+		ex.Error = "request cut short: " + cut.Error()
+		c.put(ex)
+		return true
+	}
+	if side == session.FromClient && !c.flipped() {
+		c.book.requestDone(c, ex)
+		c.book.responseDone(c, ex)
+	}
+	c.put(ex)
+	c.requestBoundary(side, c.readers[side].Offset(), ex)
+	return true
+}
+
+// endEarly marks the exchanges answered early whose request never ended.
+func (c *Conn) endEarly(now time.Time) {
+	for _, ex := range c.early {
+		ex.Error = "connection closed before the request was complete"
+		ex.Request.Last = now
+		c.put(ex)
+	}
+	c.early = nil
+}

@@ -1,0 +1,117 @@
+package dissect
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"ptth-inspector/session"
+)
+
+// row writes an exchange as "dir method target → status [hint] (error)".
+func row(e *session.Exchange) string {
+	s := e.Direction.String()
+	if e.Request != nil {
+		s += " " + e.Request.Method + " " + e.Request.Target
+		if b, _ := e.Request.Body(); len(b) > 0 {
+			s += " " + string(b)
+		}
+	}
+	if e.Response != nil {
+		s += " → " + e.Response.StartLine()
+	}
+	for _, h := range e.Hints {
+		s += " [" + h.Code + "]"
+	}
+	if e.Error != "" {
+		s += " (" + e.Error + ")"
+	}
+	return s
+}
+
+func rows(m *memory) string {
+	var out []string
+	for _, e := range m.exchanges {
+		out = append(out, row(e))
+	}
+	return strings.Join(out, "\n")
+}
+
+// playClosed is play where both sides close before the connection ends, as
+// the relay reports them.
+func playClosed(t *testing.T, size int, steps ...any) *memory {
+	t.Helper()
+	m := newMemory()
+	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	for i := 0; i < len(steps); i += 2 {
+		side, b := steps[i].(session.Side), crlf(steps[i+1].(string))
+		for len(b) > 0 {
+			n := min(size, len(b))
+			c.Feed(side, b[:n], time.Unix(int64(i), 0))
+			b = b[n:]
+		}
+	}
+	c.Close(cl, time.Unix(99, 0))
+	c.Close(up, time.Unix(99, 0))
+	c.End(time.Unix(100, 0), "")
+	return m
+}
+
+// TestPlaybookEarlyResponse: a final response that comes while its request
+// is still arriving answers that request, not "a request never sent".
+func TestPlaybookEarlyResponse(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps []any
+		want  string
+	}{{
+		name: "413 mid-upload, then the rest of the body",
+		steps: []any{
+			cl, "POST /up HTTP/1.1\nContent-Length: 10\n\n0123",
+			up, "HTTP/1.1 413 Payload Too Large\nContent-Length: 0\n\n",
+			cl, "456789GET /next HTTP/1.1\n\n",
+			up, "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
+		},
+		want: "forward POST /up 0123456789 → HTTP/1.1 413 Payload Too Large [early-response]\nforward GET /next → HTTP/1.1 200 OK",
+	}, {
+		name: "401 before the body, and the client closes",
+		steps: []any{
+			cl, "PUT /x HTTP/1.1\nContent-Length: 100\n\nabc",
+			up, "HTTP/1.1 401 Unauthorized\nConnection: close\nContent-Length: 0\n\n",
+		},
+		want: "forward PUT /x abc → HTTP/1.1 401 Unauthorized [early-response] (request cut short: closed before the end of the body: 3 of 100 bytes)",
+	}, {
+		name: "head not even complete",
+		steps: []any{
+			cl, "POST /big HTTP/1.1\nContent-Le",
+			up, "HTTP/1.1 431 Request Header Fields Too Large\nContent-Length: 0\n\n",
+			cl, "ngth: 2\n\nok",
+		},
+		want: "forward POST /big ok → HTTP/1.1 431 Request Header Fields Too Large [early-response]",
+	}, {
+		name: "reversed: the client answers while the upstream's POST arrives",
+		steps: []any{
+			cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\n",
+			up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nPOST /event HTTP/1.1\nContent-Length: 6\n\nab",
+			cl, "HTTP/1.1 413 Payload Too Large\nContent-Length: 0\n\n",
+			up, "cdef",
+		},
+		want: "forward POST /reverse → HTTP/1.1 101 Switching Protocols\nreverse POST /event abcdef → HTTP/1.1 413 Payload Too Large [early-response]",
+	}, {
+		name: "nothing begun: still a response to a request never sent",
+		steps: []any{
+			cl, "GET /a HTTP/1.1\n\n",
+			up, "HTTP/1.1 200 OK\nContent-Length: 0\n\nHTTP/1.1 200 OK\nContent-Length: 0\n\n",
+		},
+		want: "forward GET /a → HTTP/1.1 200 OK\nforward → HTTP/1.1 200 OK (response to a request never sent)",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, size := range []int{1, 7, 1 << 20} {
+				m := playClosed(t, size, tc.steps...)
+				if got := rows(m); got != tc.want {
+					t.Fatalf("pieces of %d bytes:\n%s\nwant\n%s", size, got, tc.want)
+				}
+			}
+		})
+	}
+}
