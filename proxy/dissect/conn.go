@@ -268,6 +268,9 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	c.reversed.Store(true)
 	c.sess.State = session.StateFlipped
 	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
+	// Requests the client pipelined after its offer, before it could see
+	// the 101, are requests still: read them as such, then mark them.
+	c.readers[session.FromClient].ResumeBefore(m.Last)
 	for _, p := range c.pending {
 		cp := *p
 		cp.Error = "request pipelined after the upgrade was never answered"

@@ -115,3 +115,27 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaybookRequestPipelinedAfterOffer: a request the client sent right
+// behind its upgrade offer, before the 101, is a request never answered;
+// the flipped session goes on.
+func TestPlaybookRequestPipelinedAfterOffer(t *testing.T) {
+	for _, size := range []int{1, 5, 1 << 20} {
+		m := playClosed(t, size,
+			cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /2 HTTP/1.1\n\n",
+			up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /r1 HTTP/1.1\n\n",
+			cl, "HTTP/1.1 200 OK\nContent-Length: 3\n\none",
+		)
+		want := "forward POST /reverse → HTTP/1.1 101 Switching Protocols\n" +
+			"forward GET /2 (request pipelined after the upgrade was never answered)\n" +
+			"reverse GET /r1 → HTTP/1.1 200 OK"
+		if got := rows(m); got != want {
+			t.Fatalf("pieces of %d bytes:\n%s\nwant\n%s", size, got, want)
+		}
+		for _, s := range m.sessions {
+			if s.Error != "" || s.State != session.StateFlipped {
+				t.Fatalf("session %+v", s)
+			}
+		}
+	}
+}

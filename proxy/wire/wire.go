@@ -365,3 +365,35 @@ func (r *Reader) Begun(now time.Time) *session.Message {
 	m.Last = now
 	return &m
 }
+
+// ResumeBefore parses, as what the reader expects now, the bytes buffered
+// since Pause that arrived at or before t, and stays paused with the rest.
+// At a switch of protocols it reads what was sent before the switch could
+// be known in the old protocol.
+func (r *Reader) ResumeBefore(t time.Time) {
+	if !r.paused || r.busy || r.dead() {
+		return
+	}
+	k := 0
+	for k < len(r.psegs) && !r.psegs[k].t.After(t) {
+		k++
+	}
+	if k == 0 {
+		return
+	}
+	buf, segs := r.pbuf, r.psegs
+	r.pbuf, r.psegs, r.paused = nil, nil, false
+	start := 0
+	for _, s := range segs[:k] {
+		r.Feed(buf[start:s.end], s.t) // buffers again if a message pauses it
+		start = s.end
+	}
+	if r.dead() {
+		return
+	}
+	for _, s := range segs[k:] {
+		r.buffer(buf[start:s.end], s.t)
+		start = s.end
+	}
+	r.paused = true
+}
