@@ -49,29 +49,30 @@ func (s spoolSide) At(off int64) io.ReaderAt { return s.sp.Spool(s.id, s.side, o
 // Conn dissects one client connection. Feed and Close may be called from the
 // two copy goroutines at once.
 type Conn struct {
-	mu          sync.Mutex
-	rec         Recorder
-	book        *CometBook
-	sess        session.Session
-	readers     [2]*wire.Reader // indexed by session.Side
-	pending     []*session.Exchange
-	early       []*session.Exchange // answered before their request was complete (see answerEarly)
-	seq         int
-	offer       *session.Exchange // request that offered PTTH, awaiting its answer
-	closing     [2]bool           // a message from this side asked to close
-	truncHinted [2]bool           // a truncated request / response was hinted
-	warnedAC    [2]bool
-	fed         [2]int64    // bytes fed per side
-	marks       [2][]string // per side: replayOf of the next requests the inspector sent itself
-	marked      string      // id of the last request that took a mark
-	masking     bool        // FeedSegments is collecting segments
-	dropping    bool        // the client is answering an injected request
-	mayMask     atomic.Bool // an injected request may be pending (see MayMask)
-	reversed    atomic.Bool // roles flipped (see Reversed)
-	segStart    int64
-	segSide     session.Side
-	segs        []segment
-	ids         idSource // exchange ids
+	mu           sync.Mutex
+	rec          Recorder
+	book         *CometBook
+	sess         session.Session
+	readers      [2]*wire.Reader // indexed by session.Side
+	pending      []*session.Exchange
+	early        []*session.Exchange // answered before their request was complete (see answerEarly)
+	unanswerable string              // why no response can be read any more (see broken)
+	seq          int
+	offer        *session.Exchange // request that offered PTTH, awaiting its answer
+	closing      [2]bool           // a message from this side asked to close
+	truncHinted  [2]bool           // a truncated request / response was hinted
+	warnedAC     [2]bool
+	fed          [2]int64    // bytes fed per side
+	marks        [2][]string // per side: replayOf of the next requests the inspector sent itself
+	marked       string      // id of the last request that took a mark
+	masking      bool        // FeedSegments is collecting segments
+	dropping     bool        // the client is answering an injected request
+	mayMask      atomic.Bool // an injected request may be pending (see MayMask)
+	reversed     atomic.Bool // roles flipped (see Reversed)
+	segStart     int64
+	segSide      session.Side
+	segs         []segment
+	ids          idSource // exchange ids
 }
 
 // NewConn starts dissecting a connection from client to upstream.
@@ -178,7 +179,11 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if side == session.FromClient && !c.flipped() {
 		c.book.requestDone(c, ex)
 	}
-	c.pending = append(c.pending, ex)
+	if c.unanswerable != "" {
+		ex.Error = c.noResponse()
+	} else {
+		c.pending = append(c.pending, ex)
+	}
 	c.put(ex)
 	c.requestBoundary(side, c.readers[side].Offset(), ex)
 }
@@ -284,73 +289,11 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	c.publishSession()
 }
 
-// checkAfterClose notes a message from a side that had already asked to close.
-func (c *Conn) checkAfterClose(side session.Side, m *session.Message) {
-	if c.closing[side] && !c.warnedAC[side] {
-		c.warnedAC[side] = true
-		c.hint(session.HintBytesAfterClose, sideName(side)+" sent more after Connection: close", "")
-	}
-	if wantsClose(m) {
-		c.closing[side] = true
-	}
-}
-
-// checkTruncated notes the first message of each kind the capture could
-// not keep whole (each one is marked Truncated; one hint says why).
-func (c *Conn) checkTruncated(what string, m *session.Message, exchange string) {
-	k := 0
-	if what == "response" {
-		k = 1
-	}
-	if m.Truncated && !c.truncHinted[k] {
-		c.truncHinted[k] = true
-		c.hint(session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte; later cut %ss are marked, not hinted",
-			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20, what), exchange)
-	}
-}
-
 func (c *Conn) noBody(m *session.Message) bool {
 	if len(c.pending) == 0 {
 		return false
 	}
 	return c.pending[0].Request.Method == "HEAD"
-}
-
-func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
-	if m.IsRequest() {
-		if c.requestAnswered(side, m, err) {
-			return
-		}
-		c.seq++
-		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
-			Error: "request cut short: " + err.Error()}
-		if side == session.FromUpstream {
-			ex.Direction, ex.Transport = session.Reverse, session.PTTH
-		}
-		c.rec.PutExchange(ex)
-		return
-	}
-	if len(c.pending) == 0 {
-		return
-	}
-	ex := *c.pending[0]
-	c.pending = c.pending[1:]
-	ex.Response = m
-	ex.Error = "response cut short: " + err.Error()
-	c.rec.PutExchange(&ex)
-}
-
-func (c *Conn) broken(side session.Side, offset int64, err error) {
-	other := session.FromUpstream
-	if side == session.FromUpstream {
-		other = session.FromClient
-	}
-	c.readers[other].Tunnel()
-	msg := fmt.Sprintf("unparsed from offset %d (%s): %v", offset, sideName(side), err)
-	if c.sess.Error == "" {
-		c.sess.Error = msg
-	}
-	c.hint(session.HintUnparsed, msg+"; bytes still relayed unchanged", "")
 }
 
 func sideName(s session.Side) string {
