@@ -16,15 +16,15 @@ import (
 type CometBook struct {
 	mu       sync.Mutex
 	rec      Recorder
-	open     map[cometKey]*session.Exchange
-	injected map[cometKey]string // events the inspector queued itself → replayOf
+	open     map[cometKey][]*session.Exchange // events awaiting a reply, oldest first
+	injected map[cometKey]string              // events the inspector queued itself → replayOf
 }
 
 type cometKey struct{ host, id string }
 
 // NewCometBook returns an empty book that records paired exchanges to rec.
 func NewCometBook(rec Recorder) *CometBook {
-	return &CometBook{rec: rec, open: map[cometKey]*session.Exchange{}, injected: map[cometKey]string{}}
+	return &CometBook{rec: rec, open: map[cometKey][]*session.Exchange{}, injected: map[cometKey]string{}}
 }
 
 // MarkInjected says the event with messageID, for clients on host, was put
@@ -107,9 +107,7 @@ func (b *CometBook) requestDone(c *Conn, carrier *session.Exchange) {
 		resp.First, resp.Last = carrier.Request.First, carrier.Request.Last
 		b.mu.Lock()
 		k := cometKey{host, r.MessageID}
-		ev, found := b.open[k]
-		delete(b.open, k)
-		delete(b.injected, k)
+		ev, found := b.take(k)
 		b.mu.Unlock()
 		if !found {
 			c.hint(session.HintUnknownMessageID, "COMET reply with unknown message-id "+r.MessageID, carrier.ID)
@@ -145,12 +143,42 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 		if of, ok := b.injected[k]; ok {
 			ex.Injected, ex.ReplayOf = true, of
 		}
-		b.open[k] = ex
+		b.add(k, ex)
 		b.mu.Unlock()
 		b.rec.PutExchange(ex)
 		carried = append(carried, ex.ID)
 	}
 	b.markCarrier(c, carrier, carried)
+}
+
+// maxOpenPerID bounds the events kept awaiting a reply under one
+// message-id; past it the oldest stays pending for good.
+const maxOpenPerID = 64
+
+// add queues ev under k. Called with b.mu held.
+func (b *CometBook) add(k cometKey, ev *session.Exchange) {
+	q := append(b.open[k], ev)
+	if len(q) > maxOpenPerID {
+		q = slices.Delete(q, 0, 1)
+	}
+	b.open[k] = q
+}
+
+// take removes the oldest event queued under k: a reply answers the first
+// event with its message-id that is still open, as HTTP answers requests
+// in order. Called with b.mu held.
+func (b *CometBook) take(k cometKey) (*session.Exchange, bool) {
+	q := b.open[k]
+	if len(q) == 0 {
+		return nil, false
+	}
+	if len(q) == 1 {
+		delete(b.open, k)
+		delete(b.injected, k)
+	} else {
+		b.open[k] = q[1:]
+	}
+	return q[0], true
 }
 
 func (b *CometBook) markCarrier(c *Conn, carrier *session.Exchange, carried []string) {

@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +138,35 @@ func TestPlaybookRequestPipelinedAfterOffer(t *testing.T) {
 				t.Fatalf("session %+v", s)
 			}
 		}
+	}
+}
+
+// TestPlaybookCometSameIDPairsInOrder: two events under one message-id in
+// one poll are answered in the order they came.
+func TestPlaybookCometSameIDPairsInOrder(t *testing.T) {
+	events := `[{"message-id":"d","method":"GET","request-uri":"/1","http-version":"HTTP/1.1","headers":[],"body":""},` +
+		`{"message-id":"d","method":"GET","request-uri":"/2","http-version":"HTTP/1.1","headers":[],"body":""}]`
+	reply := `{"message-id":"d","http-version":"HTTP/1.1","status":200,"reason":"OK","headers":[],"body":"one"}`
+	m := playClosed(t, 1<<20,
+		cl, "POST /poll HTTP/1.1\nContent-Length: 0\n\n",
+		up, "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: "+strconv.Itoa(len(events))+"\n\n"+events,
+		cl, "POST /reply HTTP/1.1\nContent-Type: application/json\nContent-Length: "+strconv.Itoa(len(reply))+"\n\n"+reply,
+		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
+	)
+	var got []string
+	for _, e := range m.exchanges {
+		if e.Transport == session.COMET {
+			s := e.Request.Target + " → "
+			if e.Response != nil {
+				b, _ := e.Response.Body()
+				s += string(b)
+			} else {
+				s += "pending"
+			}
+			got = append(got, s)
+		}
+	}
+	if strings.Join(got, ", ") != "/1 → one, /2 → pending" {
+		t.Fatalf("COMET exchanges: %q", got)
 	}
 }
