@@ -114,3 +114,33 @@ func HexLine(row []byte, off int) string {
 	sb.WriteByte('|')
 	return sb.String()
 }
+
+// Interim returns the start lines of the interim (1xx) responses that came
+// before this final response: the dissector keeps their bytes at the start
+// of Raw, within HeadLen. Nil for requests and when there were none or the
+// bytes are not in memory.
+func (m *Message) Interim() []string {
+	if m.IsRequest() || (m.Status >= 100 && m.Status < 200) {
+		return nil
+	}
+	var out []string
+	head := m.Raw[:min(max(m.HeadLen, 0), len(m.Raw))]
+	for len(head) > 0 {
+		line, _, _ := bytes.Cut(head, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		f := strings.Fields(string(line))
+		if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 || f[1][0] != '1' {
+			return out
+		}
+		end := bytes.Index(head, []byte("\n\r\n"))
+		if e := bytes.Index(head, []byte("\n\n")); e >= 0 && (end < 0 || e < end) {
+			end = e - 1
+		}
+		if end < 0 {
+			return out
+		}
+		out = append(out, string(line))
+		head = head[end+3:]
+	}
+	return out
+}

@@ -2,11 +2,13 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/session"
 	ptheme "ptth-inspector/theme"
 )
 
@@ -37,5 +39,25 @@ func TestTimingFollowsTheSelectedExchange(t *testing.T) {
 		if h.in.detail.timing.field("Request started") != want || !slices.Contains(shown, want) {
 			t.Fatalf("after tapping %q, Timing shows %q, want Request started %s", tc.row, shown, want)
 		}
+	}
+}
+
+func TestResponseTitleNamesInterimResponses(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	steps := []step{
+		{session.FromClient, []byte("PUT /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n")},
+		{session.FromUpstream, []byte("HTTP/1.1 100 Continue\r\n\r\n")},
+		{session.FromClient, []byte("ok")},
+		{session.FromUpstream, []byte("HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n")},
+	}
+	runClient(t, h.live(tinyUpstream(t, steps)), steps)
+	h.waitFor("the PUT", func() bool { return h.in.model.Exchanges() == 1 && !h.in.model.Row(0).Pending() })
+	h.tapRow("PUT /x")
+	h.in.detail.selectTab("Response")
+	if got := h.in.detail.response.title.Text; !strings.HasPrefix(got, "Response from upstream after 100 Continue, 103 Early Hints · 1 header · ") {
+		t.Fatalf("response title %q", got)
+	}
+	if got := h.rowTexts(); len(got) != 1 || !strings.Contains(got[0], "201 Created") {
+		t.Fatalf("rows %q", got)
 	}
 }

@@ -51,6 +51,12 @@ func (v *messageView) show(m *session.Message, what string) {
 		v.body.show(nil)
 		return
 	}
+	if in := m.Interim(); len(in) > 0 {
+		for i, line := range in {
+			_, in[i], _ = strings.Cut(line, " ") // "100 Continue"
+		}
+		what += " after " + strings.Join(in, ", ")
+	}
 	v.title.SetText(fmt.Sprintf("%s · %s · %s on the wire", what, plural(len(m.Headers), "header"), byteSize(wireLen(m))))
 	if same {
 		return

@@ -57,6 +57,7 @@ type Conn struct {
 	pending      []*session.Exchange
 	early        []*session.Exchange // answered before their request was complete (see answerEarly)
 	unanswerable string              // why no response can be read any more (see broken)
+	interim      [2]interimHeld      // per side: interim responses awaiting the final one
 	seq          int
 	offer        *session.Exchange // request that offered PTTH, awaiting its answer
 	closing      [2]bool           // a message from this side asked to close
@@ -217,8 +218,10 @@ func (c *Conn) checkOffer(ex *session.Exchange) {
 func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	c.checkAfterClose(side, m)
 	if m.Status >= 100 && m.Status < 200 && m.Status != 101 {
-		return // interim (100 Continue): the final response follows
+		c.holdInterim(side, m) // the final response follows
+		return
 	}
+	m = c.withInterim(side, m)
 	if len(c.pending) == 0 {
 		if c.answerEarly(side, m) {
 			return

@@ -170,3 +170,33 @@ func TestPlaybookCometSameIDPairsInOrder(t *testing.T) {
 		t.Fatalf("COMET exchanges: %q", got)
 	}
 }
+
+// TestPlaybookInterimResponsesStayWithTheFinalOne: 100 Continue and 103
+// Early Hints ride at the start of the final response's wire bytes.
+func TestPlaybookInterimResponsesStayWithTheFinalOne(t *testing.T) {
+	interim := "HTTP/1.1 100 Continue\n\nHTTP/1.1 103 Early Hints\nLink: </s.css>; rel=preload\n\n"
+	final := "HTTP/1.1 200 OK\nContent-Length: 3\n\nfin"
+	for _, size := range []int{1, 9, 1 << 20} {
+		m := playClosed(t, size,
+			cl, "PUT /x HTTP/1.1\nExpect: 100-continue\nContent-Length: 2\n\n",
+			up, "HTTP/1.1 100 Continue\n\n",
+			cl, "ok",
+			up, "HTTP/1.1 103 Early Hints\nLink: </s.css>; rel=preload\n\n"+final,
+		)
+		if len(m.exchanges) != 1 {
+			t.Fatalf("pieces of %d: %s", size, rows(m))
+		}
+		r := m.exchanges[0].Response
+		body, _ := r.Body()
+		if string(r.Raw) != string(crlf(interim+final)) || r.HeadLen != len(crlf(interim+"HTTP/1.1 200 OK\nContent-Length: 3\n\n")) ||
+			string(body) != "fin" || r.Status != 200 || r.Header("Link") != "" {
+			t.Fatalf("pieces of %d: response %+v raw %q body %q", size, r, r.Raw, body)
+		}
+		if got := strings.Join(r.Interim(), "|"); got != "HTTP/1.1 100 Continue|HTTP/1.1 103 Early Hints" {
+			t.Fatalf("Interim() = %q", got)
+		}
+		if !r.First.Equal(time.Unix(2, 0)) {
+			t.Fatalf("the response's first byte is the 100's: %v", r.First)
+		}
+	}
+}
