@@ -82,11 +82,17 @@ func (in *inspector) reapplyIntercept() {
 
 // clear forgets what the window shows (the capture file keeps it).
 func (in *inspector) clear() {
+	n := in.st.Stats().Exchanges
 	in.st.Clear(in.be != nil) // a file's unended sessions are not live
 	in.clearedAt = time.Now()
 	in.selRow = -1
 	in.detail.show(nil)
 	in.tick()
+	note := "Cleared " + plural(n, "exchange") + " from view"
+	if in.file != "" || (in.be != nil && in.be.CapturePath() != "") {
+		note += "; the file keeps them"
+	}
+	in.status.note.SetText(note)
 }
 
 // toggleTheme switches between light and dark.

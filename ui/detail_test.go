@@ -61,3 +61,16 @@ func TestResponseTitleNamesInterimResponses(t *testing.T) {
 		t.Fatalf("rows %q", got)
 	}
 }
+
+func TestClearSaysWhatItDid(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	h.in.status.note.SetText("Saved old.ptthcap")
+	h.in.clear()
+	if got := h.in.status.note.Text; got != "Cleared 2 exchanges from view" {
+		t.Fatalf("status note after Clear: %q", got)
+	}
+	if got := h.rowTexts(); len(got) != 0 {
+		t.Fatalf("rows after Clear: %q", got)
+	}
+}

@@ -195,3 +195,24 @@ func TestModelExchangeBeforeItsSession(t *testing.T) {
 		t.Errorf("sessions: %+v", m.Sessions())
 	}
 }
+
+// TestModelClearedFlipShowsInItsSessionOnly: after Clear, a live flipped
+// session's divider (its upgrade cleared) does not land among other
+// sessions' later rows in All sessions; in its own session it leads.
+func TestModelClearedFlipShowsInItsSessionOnly(t *testing.T) {
+	st, sub := seedStore(t)
+	m := New(st)
+	m.Apply(sub.Drain())
+	st.Clear(true) // s1 and s2 are live: both stay, without exchanges
+	st.PutExchange(&session.Exchange{ID: "other", Session: "s2", Request: msg("GET", "/", 0, time.Minute, "")})
+	st.PutExchange(&session.Exchange{ID: "rev2", Session: "s1", Seq: 3, Direction: session.Reverse, Transport: session.PTTH,
+		Request: msg("GET", "/", 0, 2*time.Minute, "")})
+	m.Apply(sub.Drain())
+	if got := rows(m); got != "other rev2" {
+		t.Errorf("all sessions after clear: %q, want no divider below a later row", got)
+	}
+	m.Select(m.SessionIndexOf(m.RowOf("rev2")))
+	if got := rows(m); got != "| rev2" {
+		t.Errorf("the flipped session after clear: %q", got)
+	}
+}

@@ -130,7 +130,9 @@ func (m *Model) refresh() {
 func (m *Model) appendVisible(si, r int32, match bool) {
 	info := m.sessions[si]
 	f := info.S.Flip
-	needDivider := f != nil && !m.flipDone[si] && (m.sel != AllSessions || match || info.Matches > 0)
+	// In All sessions, a flip whose upgrade exchange is gone (cleared) has
+	// no place among the other sessions' rows: it shows in its session only.
+	needDivider := f != nil && !m.flipDone[si] && (m.sel != AllSessions || ((match || info.Matches > 0) && info.flipRow >= 0))
 	isFlip := info.flipRow == r
 	if needDivider && !isFlip && m.start[r] >= nanos(f.At) {
 		m.flipDone[si] = true
