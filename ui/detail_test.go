@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"ptth-inspector/session"
@@ -72,5 +73,41 @@ func TestClearSaysWhatItDid(t *testing.T) {
 	}
 	if got := h.rowTexts(); len(got) != 0 {
 		t.Fatalf("rows after Clear: %q", got)
+	}
+}
+
+// TestKeyboardLeavesTheFilterForTheRows: after typing a filter, ↓ walks the
+// rows, Esc hands the keyboard to the timeline, and a tapped row keeps it.
+func TestKeyboardLeavesTheFilterForTheRows(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	c := h.w.Canvas()
+	typeKey := func(k fyne.KeyName) { c.Focused().TypedKey(&fyne.KeyEvent{Name: k}) }
+	c.(fyne.Shortcutable).TypedShortcut(shortcutFor(fyne.KeyF))
+	test.Type(h.in.filterBar.entry, "/")
+	typeKey(fyne.KeyDown)
+	if c.Focused() != h.in.timeline.list || h.in.detail.ex == nil || h.in.detail.ex.Request.Method != "POST" {
+		t.Fatalf("↓ from the filter: focus %v, selected %+v", c.Focused(), h.in.detail.ex)
+	}
+	typeKey(fyne.KeyDown) // skips the divider
+	if h.in.detail.ex.Request.Method != "GET" {
+		t.Fatalf("second ↓ selected %s", h.in.detail.ex.Request.Method)
+	}
+	if h.in.filterBar.entry.Text != "/" {
+		t.Fatalf("the filter changed to %q", h.in.filterBar.entry.Text)
+	}
+	c.Focus(h.in.filterBar.entry)
+	typeKey(fyne.KeyEscape)
+	if c.Focused() != h.in.timeline.list {
+		t.Fatalf("Esc left focus on %v", c.Focused())
+	}
+	c.Focus(h.in.filterBar.entry)
+	h.tapRow("→ ptth POST")
+	if c.Focused() != h.in.timeline.list {
+		t.Fatalf("a tapped row left focus on %v", c.Focused())
+	}
+	typeKey(fyne.KeyDown)
+	if h.in.detail.ex.Request.Method != "GET" {
+		t.Fatalf("↓ after tapping the POST selected %s", h.in.detail.ex.Request.Method)
 	}
 }

@@ -17,14 +17,14 @@ import (
 // toggle and the error of a filter that does not parse.
 type filterBar struct {
 	in    *inspector
-	entry *widget.Entry
+	entry *filterEntry
 	fold  *widget.Check
 	err   *widget.Label
 	box   fyne.CanvasObject
 }
 
 func newFilterBar(in *inspector) *filterBar {
-	f := &filterBar{in: in, entry: widget.NewEntry(), err: widget.NewLabel("")}
+	f := &filterBar{in: in, entry: newFilterEntry(in), err: widget.NewLabel("")}
 	f.entry.SetPlaceHolder("Filter (Ctrl+F)   e.g. olleh dir:reverse status:>=400")
 	f.entry.OnChanged = f.apply
 	f.err.Importance = widget.DangerImportance
@@ -67,3 +67,30 @@ func (f *filterBar) apply(text string) {
 
 // focus puts the cursor in the filter entry.
 func (f *filterBar) focus() { f.in.win.Canvas().Focus(f.entry) }
+
+// filterEntry is the filter's text entry; Esc, Enter and ↓ hand the
+// keyboard to the timeline (↓ also moves its selection), so a person can
+// type a filter and walk the rows without the mouse.
+type filterEntry struct {
+	widget.Entry
+	in *inspector
+}
+
+func newFilterEntry(in *inspector) *filterEntry {
+	e := &filterEntry{in: in}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey leaves the entry on Esc, Enter and ↓; other keys edit the text.
+func (e *filterEntry) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape, fyne.KeyReturn, fyne.KeyEnter:
+		e.in.timeline.focus()
+	case fyne.KeyDown:
+		e.in.timeline.focus()
+		e.in.timeline.move(1)
+	default:
+		e.Entry.TypedKey(ev)
+	}
+}

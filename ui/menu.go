@@ -92,7 +92,7 @@ func (in *inspector) shortcutsText() string {
 	for _, b := range in.bindings() {
 		text += b.keys + "\t" + b.what + "\n"
 	}
-	return text + "↑ / ↓\tMove in the timeline\nEnter\tOpen the selected exchange's detail\n"
+	return text + "↑ / ↓\tMove in the timeline (↓ from the filter too)\nEnter\tOpen the selected exchange's detail\nEsc\tLeave the filter for the timeline\n"
 }
 
 func (in *inspector) showShortcuts() {

@@ -52,6 +52,7 @@ func newTimeline(in *inspector) *timeline {
 			in.follow = false
 			in.toolbar.refresh()
 		}
+		t.focus() // so ↑/↓ go on from the row picked, not to the filter entry
 		t.choose(id)
 	}
 	l.onKey = t.key
