@@ -111,3 +111,40 @@ func TestKeyboardLeavesTheFilterForTheRows(t *testing.T) {
 		t.Fatalf("↓ after tapping the POST selected %s", h.in.detail.ex.Request.Method)
 	}
 }
+
+// TestSessionHintsFindTheirExchange: the seed upgrade's hints (no
+// Connection: Upgrade, Content-Length on the 101) are the upgrade
+// exchange's too: hint:any finds it, and its Hints tab lists each once.
+func TestSessionHintsFindTheirExchange(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	h.in.filterBar.entry.SetText("hint:no-connection-upgrade")
+	if got := h.rowTexts(); len(got) < 1 || !strings.HasPrefix(got[0], "→ ptth POST /") {
+		t.Fatalf("hint:no-connection-upgrade rows %q", got)
+	}
+	h.in.filterBar.entry.SetText("")
+	h.tapRow("→ ptth POST")
+	all := richText(h.in.detail.hints.text.Segments)
+	if strings.Count(all, "no-connection-upgrade") != 1 || strings.Count(all, "content-length-on-101") != 1 {
+		t.Fatalf("Hints tab:\n%s", all)
+	}
+	if h.in.detail.tabs.Items[3].Text != "Hints ⚠" {
+		t.Fatalf("Hints tab title %q", h.in.detail.tabs.Items[3].Text)
+	}
+}
+
+// richText joins the text of rich text segments, lists included.
+func richText(segs []widget.RichTextSegment) string {
+	var b strings.Builder
+	for _, seg := range segs {
+		switch x := seg.(type) {
+		case *widget.ListSegment:
+			b.WriteString(richText(x.Items))
+		case *widget.ParagraphSegment:
+			b.WriteString(richText(x.Texts))
+		default:
+			b.WriteString(seg.Textual() + "\n")
+		}
+	}
+	return b.String()
+}

@@ -128,6 +128,10 @@ func (h *harness) waitFor(what string, cond func() bool) {
 		h.q.run()
 		h.in.tick()
 		if cond() {
+			// cond may read the store ahead of the window (Model.Row
+			// does): one more tick draws what it saw.
+			h.q.run()
+			h.in.tick()
 			return
 		}
 		if time.Now().After(deadline) {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,7 +132,14 @@ func (v *hintsView) show(e *session.Exchange, s *session.Session) {
 	}
 	write("This exchange", e.Hints)
 	if s != nil {
-		write("Its session", s.Hints)
+		// A session hint about this exchange is listed above already.
+		var rest []session.Hint
+		for _, h := range s.Hints {
+			if h.Exchange != e.ID || !slices.ContainsFunc(e.Hints, func(x session.Hint) bool { return x.Code == h.Code }) {
+				rest = append(rest, h)
+			}
+		}
+		write("Its session", rest)
 		if s.Error != "" {
 			fmt.Fprintf(&b, "## Session error\n\n%s\n", s.Error)
 		}

@@ -110,7 +110,7 @@ func (b *CometBook) requestDone(c *Conn, carrier *session.Exchange) {
 		ev, found := b.take(k)
 		b.mu.Unlock()
 		if !found {
-			c.hint(session.HintUnknownMessageID, "COMET reply with unknown message-id "+r.MessageID, carrier.ID)
+			c.hintOn(carrier, session.HintUnknownMessageID, "COMET reply with unknown message-id "+r.MessageID)
 			continue
 		}
 		cp := *ev

@@ -155,6 +155,13 @@ func (c *Conn) hint(code, text, exchange string) {
 	c.publishSession()
 }
 
+// hintOn notes a hint about ex on the session and on ex itself, which the
+// caller publishes after, so that the filter's hint: finds the exchange.
+func (c *Conn) hintOn(ex *session.Exchange, code, text string) {
+	c.hint(code, text, ex.ID)
+	ex.Hints = append(slices.Clone(ex.Hints), session.Hint{Code: code, Text: text, Exchange: ex.ID})
+}
+
 // flipped reports whether the upstream is now the side that asks.
 func (c *Conn) flipped() bool { return c.sess.Flip != nil }
 
@@ -168,7 +175,7 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
 	}
-	c.checkTruncated("request", m, ex.ID)
+	c.checkTruncated("request", m, ex)
 	if len(c.marks[side]) > 0 {
 		ex.Injected, ex.ReplayOf = true, c.marks[side][0]
 		c.marks[side] = c.marks[side][1:]
@@ -204,11 +211,11 @@ func (c *Conn) checkOffer(ex *session.Exchange) {
 		return
 	}
 	if m.Proto == "HTTP/1.0" {
-		c.hint(session.HintUpgradeOnHTTP10, "Upgrade: "+tok+" on an HTTP/1.0 request must be ignored", ex.ID)
+		c.hintOn(ex, session.HintUpgradeOnHTTP10, "Upgrade: "+tok+" on an HTTP/1.0 request must be ignored")
 		return
 	}
 	if _, ok := listHas(headerValues(m, "Connection"), "upgrade"); !ok {
-		c.hint(session.HintNoConnectionUpgrade, "upgrade request offers "+tok+" without Connection: Upgrade", ex.ID)
+		c.hintOn(ex, session.HintNoConnectionUpgrade, "upgrade request offers "+tok+" without Connection: Upgrade")
 	}
 	ex.Transport = session.PTTH
 	c.offer = ex
@@ -232,14 +239,14 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 		if side == session.FromClient {
 			ex.Direction, ex.Transport = session.Reverse, session.PTTH
 		}
+		c.hintOn(ex, session.HintUnsolicitedResponse, fmt.Sprintf("%s sent a response to a request never sent", sideName(side)))
 		c.rec.PutExchange(ex)
-		c.hint(session.HintUnsolicitedResponse, fmt.Sprintf("%s sent a response to a request never sent", sideName(side)), ex.ID)
 		return
 	}
 	ex := *c.pending[0]
 	c.pending = c.pending[1:]
 	ex.Response = m
-	c.checkTruncated("response", m, ex.ID)
+	c.checkTruncated("response", m, &ex)
 	c.maskBoundary(side, c.readers[side].Offset())
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)
@@ -259,7 +266,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	c.offer = nil
 	tok, named := ptthToken(m)
 	if m.Header("Content-Length") != "" {
-		c.hint(session.HintContentLengthOn101, "101 carries Content-Length: "+m.Header("Content-Length")+" (a 101 has no body)", ex.ID)
+		c.hintOn(ex, session.HintContentLengthOn101, "101 carries Content-Length: "+m.Header("Content-Length")+" (a 101 has no body)")
 	}
 	if !offered || !named || c.flipped() {
 		code, text := session.HintNoUpgradeOn101, "101 without a PTTH Upgrade header: bytes tunnelled unparsed from here"
@@ -269,7 +276,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 		c.readers[session.FromClient].Tunnel()
 		c.readers[session.FromUpstream].Tunnel()
 		c.sess.State = session.StateOpaque
-		c.hint(code, text, ex.ID)
+		c.hintOn(ex, code, text)
 		return
 	}
 	ex.Transport = session.PTTH

@@ -104,7 +104,7 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 			cl, "GET /a HTTP/1.1\n\n",
 			up, "HTTP/1.1 200 OK\nContent-Length: 0\n\nHTTP/1.1 200 OK\nContent-Length: 0\n\n",
 		},
-		want: "forward GET /a → HTTP/1.1 200 OK\nforward → HTTP/1.1 200 OK (response to a request never sent)",
+		want: "forward GET /a → HTTP/1.1 200 OK\nforward → HTTP/1.1 200 OK [unsolicited-response] (response to a request never sent)",
 	}} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, size := range []int{1, 7, 1 << 20} {

@@ -28,15 +28,15 @@ func (c *Conn) afterClose(side session.Side) {
 
 // checkTruncated notes the first message of each kind the capture could
 // not keep whole (each one is marked Truncated; one hint says why).
-func (c *Conn) checkTruncated(what string, m *session.Message, exchange string) {
+func (c *Conn) checkTruncated(what string, m *session.Message, ex *session.Exchange) {
 	k := 0
 	if what == "response" {
 		k = 1
 	}
 	if m.Truncated && !c.truncHinted[k] {
 		c.truncHinted[k] = true
-		c.hint(session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte; later cut %ss are marked, not hinted",
-			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20, what), exchange)
+		c.hintOn(ex, session.HintTruncated, fmt.Sprintf("%s cut in the capture (a line over %d KiB, or a body over %d MiB that could not be left in the capture file); the relay forwarded every byte; later cut %ss are marked, not hinted",
+			what, wire.DefaultMaxLine>>10, wire.DefaultMaxBody>>20, what))
 	}
 }
 
