@@ -46,7 +46,7 @@ func TestGzipBodyDecoded(t *testing.T) {
 		t.Errorf("notes = %q", body.Notes)
 	}
 	// Content-Encoding added, Content-Length changed; the body is the same.
-	if got := r.Summary(); got != "2 headers changed" {
+	if got := r.Summary(); got != "2 headers differ (1 changed, 1 added)" {
 		t.Errorf("Summary = %q", got)
 	}
 

@@ -2,22 +2,22 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ptth-inspector/session"
 )
 
 // Summary returns a one-line account of the differences, e.g.
-// "status 200→404, 2 headers changed, body: +3 −1 lines", or "identical".
+// "status 200→404, 2 headers changed, body: +3 −1 lines" (or "2 headers
+// differ (1 changed, 1 added)" when kinds mix), or "identical".
 // Ignored headers are not counted.
 func (r Result) Summary() string {
 	var parts []string
 	parts = append(parts, r.Request.startChanges(true)...)
 	parts = append(parts, r.Response.startChanges(false)...)
-	if n := r.Request.countedHeaders() + r.Response.countedHeaders(); n == 1 {
-		parts = append(parts, "1 header changed")
-	} else if n > 1 {
-		parts = append(parts, fmt.Sprintf("%d headers changed", n))
+	if h := headerCounts(&r.Request, &r.Response); h != "" {
+		parts = append(parts, h)
 	}
 	if r.Request.Present() && !r.Request.Body.Same {
 		parts = append(parts, "request body: "+r.Request.Body.summary())
@@ -38,13 +38,40 @@ func (r Result) Summary() string {
 	return strings.Join(parts, ", ")
 }
 
-// countedHeaders counts differing headers only when both messages exist; a
-// missing message is reported once, by startChanges.
-func (p *Part) countedHeaders() int {
-	if !p.Present() {
-		return 0
+// headerCounts says how many header (and trailer) lines differ, by kind:
+// "2 headers changed", or "2 headers differ (1 changed, 1 added)".
+// Lines count only where both messages exist; a missing message is
+// reported once, by startChanges.
+func headerCounts(parts ...*Part) string {
+	var n [Changed + 1]int
+	for _, p := range parts {
+		if !p.Present() {
+			continue
+		}
+		for _, l := range append(slices.Clip(p.Headers), p.Trailers...) {
+			if l.Differs() {
+				n[l.Kind]++
+			}
+		}
 	}
-	return p.ChangedHeaders()
+	var kinds []string
+	total := 0
+	for _, k := range []Kind{Changed, Added, Removed} {
+		if n[k] > 0 {
+			kinds = append(kinds, fmt.Sprintf("%d %s", n[k], k))
+			total += n[k]
+		}
+	}
+	switch {
+	case len(kinds) == 0:
+		return ""
+	case len(kinds) > 1:
+		return fmt.Sprintf("%d headers differ (%s)", total, strings.Join(kinds, ", "))
+	case total == 1:
+		return "1 header " + strings.TrimPrefix(kinds[0], "1 ")
+	}
+	count, kind, _ := strings.Cut(kinds[0], " ")
+	return count + " headers " + kind
 }
 
 // startChanges describes a missing message or the start-line fields that
