@@ -115,6 +115,7 @@ const (
 	HintPaused              = "breakpoint"            // held, edited or dropped at a breakpoint
 	HintAnswered            = "answered-by-inspector" // the inspector answered; the upstream never saw it
 	HintEarlyResponse       = "early-response"        // a final response sent before its request was complete
+	HintBareLF              = "bare-lf"               // head or chunk lines ended in LF without CR
 )
 
 // Informational reports whether a hint records something the inspector did
@@ -178,6 +179,10 @@ type Message struct {
 	First     time.Time
 	Last      time.Time
 	Ref       *RawRef // where Raw lives when it is not held in memory
+	// BareLF: a line of the head or of the chunked framing ended in LF
+	// without CR. Set by the dissector as it reads; not kept in captures
+	// (its hint is).
+	BareLF bool
 }
 
 // IsRequest reports whether the message is a request.

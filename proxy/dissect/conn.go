@@ -62,6 +62,7 @@ type Conn struct {
 	offer        *session.Exchange // request that offered PTTH, awaiting its answer
 	closing      [2]bool           // a message from this side asked to close
 	truncHinted  [2]bool           // a truncated request / response was hinted
+	lfHinted     [2]bool           // a request / response with bare LF framing was hinted
 	warnedAC     [2]bool
 	fed          [2]int64    // bytes fed per side
 	marks        [2][]string // per side: replayOf of the next requests the inspector sent itself
@@ -175,7 +176,7 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if side == session.FromUpstream {
 		ex.Direction, ex.Transport = session.Reverse, session.PTTH
 	}
-	c.checkTruncated("request", m, ex)
+	c.checkMessage("request", m, ex)
 	if len(c.marks[side]) > 0 {
 		ex.Injected, ex.ReplayOf = true, c.marks[side][0]
 		c.marks[side] = c.marks[side][1:]
@@ -246,7 +247,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	ex := *c.pending[0]
 	c.pending = c.pending[1:]
 	ex.Response = m
-	c.checkTruncated("response", m, &ex)
+	c.checkMessage("response", m, &ex)
 	c.maskBoundary(side, c.readers[side].Offset())
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)

@@ -29,7 +29,7 @@ func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 	}
 	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
 		Text: fmt.Sprintf("%s answered before the request was complete", sideName(side))}}
-	c.checkTruncated("response", m, ex)
+	c.checkMessage("response", m, ex)
 	c.maskBoundary(side, c.readers[side].Offset())
 	c.early = append(c.early, ex)
 	c.put(ex)
@@ -46,7 +46,7 @@ func (c *Conn) requestAnswered(side session.Side, m *session.Message, cut error)
 	ex := c.early[0]
 	c.early = c.early[1:]
 	ex.Request = m
-	c.checkTruncated("request", m, ex)
+	c.checkMessage("request", m, ex)
 	if cut != nil {
 		ex.Error = "request cut short: " + cut.Error()
 		c.put(ex)

@@ -26,12 +26,17 @@ func (c *Conn) afterClose(side session.Side) {
 	}
 }
 
-// checkTruncated notes the first message of each kind the capture could
-// not keep whole (each one is marked Truncated; one hint says why).
-func (c *Conn) checkTruncated(what string, m *session.Message, ex *session.Exchange) {
+// checkMessage notes, for the first request and the first response that
+// show it: a message the capture could not keep whole (each one is marked
+// Truncated; one hint says why), and framing lines ended in LF alone.
+func (c *Conn) checkMessage(what string, m *session.Message, ex *session.Exchange) {
 	k := 0
 	if what == "response" {
 		k = 1
+	}
+	if m.BareLF && !c.lfHinted[k] {
+		c.lfHinted[k] = true
+		c.hintOn(ex, session.HintBareLF, fmt.Sprintf("%s framed with bare LF line ends (head or chunk lines without CR); HTTP/1.1 senders must send CRLF, and not every recipient accepts LF alone; later ones are not hinted", what))
 	}
 	if m.Truncated && !c.truncHinted[k] {
 		c.truncHinted[k] = true

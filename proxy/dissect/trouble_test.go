@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"ptth-inspector/session"
 )
@@ -96,5 +97,27 @@ func TestPlaybookBytesAfterClose(t *testing.T) {
 	m := playClosed(t, 3, cl, "GET /1 HTTP/1.1\n\n", up, "HTTP/1.1 200 OK\nConnection: close\nContent-Length: 0\n\nHTTP/1.1 204 No")
 	if got := rows(m); !strings.HasSuffix(got, "forward → HTTP/1.1 204 No (response cut short: closed before the end of the head: start line cut short; no request was waiting for it)") {
 		t.Errorf("rows:\n%s", got)
+	}
+}
+
+// TestPlaybookBareLFFraming: head or chunk lines ended in LF alone are
+// hinted once per kind, on the first exchange that shows them.
+func TestPlaybookBareLFFraming(t *testing.T) {
+	m := newMemory()
+	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	feed := func(side session.Side, s string) { c.Feed(side, []byte(s), time.Unix(1, 0)) }
+	feed(cl, "GET /a HTTP/1.1\r\n\r\n")
+	feed(up, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n") // chunk lines in LF
+	feed(cl, "GET /b HTTP/1.1\r\n\r\n")
+	feed(up, "HTTP/1.1 200 OK\nContent-Length: 0\n\n")
+	c.End(time.Unix(2, 0), "")
+	if got := rows(m); got != "forward GET /a → HTTP/1.1 200 OK [bare-lf]\nforward GET /b → HTTP/1.1 200 OK" {
+		t.Fatalf("rows:\n%s", got)
+	}
+	if body, _ := m.exchanges[0].Response.Body(); string(body) != "hello" {
+		t.Fatalf("body %q", body)
+	}
+	if h := hintCodes(sessionOf(m)); h != "bare-lf" {
+		t.Fatalf("session hints %q", h)
 	}
 }

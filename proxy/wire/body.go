@@ -147,6 +147,7 @@ func (r *Reader) stepChunkSize(p []byte, _ time.Time) int {
 	if !done {
 		return n
 	}
+	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	r.keepLine()
@@ -201,6 +202,7 @@ func (r *Reader) stepTrailer(p []byte, t time.Time) int {
 	if !done {
 		return n
 	}
+	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	r.keepLine()
@@ -300,6 +302,7 @@ func (r *Reader) keepLine() {
 func (r *Reader) complete(t time.Time) {
 	m := r.m
 	m.Last = t
+	m.BareLF = r.bareLF
 	if r.spoolRun != nil {
 		r.spooled(m, r.msgWire)
 	}

@@ -50,6 +50,7 @@ func (r *Reader) stepStart(p []byte, t time.Time) int {
 		return n
 	}
 	r.msgWire = r.lwhol
+	r.bareLF = !r.crlf
 	if msg := r.startLine(); msg != "" {
 		r.brk(r.offset, msg)
 		return n
@@ -170,6 +171,7 @@ func (r *Reader) stepHead(p []byte, t time.Time) int {
 	if !done {
 		return n
 	}
+	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	o := len(r.hbuf)

@@ -151,7 +151,8 @@ type Reader struct {
 	startOK  bool // the pending start line's prefix was checked and looks like HTTP
 	headKind Kind // kind of the message being parsed
 	spool    Spool
-	spoolAt  int // kept bytes past which a message spools
+	spoolAt  int  // kept bytes past which a message spools
+	bareLF   bool // a framing line of the current message ended in LF alone
 
 	lineState
 	headState
