@@ -128,7 +128,7 @@ func (in *inspector) jumpTo(id string) {
 	if i := in.model.IndexOf(row); i >= 0 {
 		in.timeline.list.ScrollTo(i)
 	} else {
-		in.banner.show("The filter hides exchange "+id+"; clear it to see the exchange in the timeline.", "", nil)
+		in.banner.show("The filter hides "+in.exchangeName(id, true)+"; clear it to see the exchange in the timeline.", "", nil)
 	}
 }
 

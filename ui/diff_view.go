@@ -67,7 +67,7 @@ func (in *inspector) openDiff(aID, bID string) *diffView {
 	})
 	ignoreRow := container.NewBorder(nil, nil, widget.NewLabel("Ignore headers:"), container.NewHBox(refresh, copyBtn), v.ignore)
 	top := container.NewVBox(v.summary, v.legend, ignoreRow, widget.NewSeparator())
-	v.win = in.app.NewWindow("Diff " + aID + " ↔ " + bID + " — PTTH Inspector")
+	v.win = in.app.NewWindow("Diff " + in.exchangeName(aID, true) + " ↔ " + in.exchangeName(bID, true) + " — PTTH Inspector")
 	v.win.SetContent(container.NewBorder(top, nil, nil, nil, v.list))
 	v.win.Resize(fyne.NewSize(900, 700))
 	v.win.SetOnClosed(func() { v.gen++; v.polls = diffPolls })

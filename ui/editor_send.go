@@ -113,11 +113,10 @@ func (e *editor) refreshTargets() {
 	clear(e.sessIDs)
 	var labels []string
 	add := func(id, extra string) {
-		l := id
-		if s := e.in.st.Session(id); s != nil {
-			l += " · " + s.Client
+		l := e.in.sessionName(id) + extra
+		if other, dup := e.sessIDs[l]; dup && other != id {
+			l += " [" + shortID(id) + "]" // two sessions of one client in one second
 		}
-		l += extra
 		if _, dup := e.sessIDs[l]; !dup {
 			e.sessIDs[l] = id
 			labels = append(labels, l)
@@ -209,12 +208,12 @@ func (e *editor) sent(kind engine.Kind, sid, id string, err error) {
 		e.fail(err)
 		return
 	case err != nil:
-		e.fail(fmt.Errorf("%v (exchange %s)", err, id))
+		e.fail(fmt.Errorf("%v (%s)", err, e.in.exchangeName(id, true)))
 	case id == "":
 		e.say("Queued as a " + kind.String() + " for the next poll.")
 		return
 	default:
-		e.say("Sent: exchange " + id + ". It is selected in the main window.")
+		e.say("Sent as " + e.in.exchangeName(id, true) + ". It is selected in the main window.")
 	}
 	e.lastID = id
 	if e.origOf(id) != "" {
@@ -233,17 +232,13 @@ func (e *editor) offerAlternative(sid string) {
 	}
 	alts := rp.Alternatives(sid)
 	if len(alts) == 0 {
-		e.fail(fmt.Errorf("session %s has closed and its client has no other live flipped session", sid))
+		e.fail(fmt.Errorf("session %s has closed and its client has no other live flipped session", e.in.sessionName(sid)))
 		return
 	}
 	alt := alts[0]
-	who := alt
-	if s := e.in.st.Session(alt); s != nil {
-		who += " (client " + s.Client + ")"
-	}
-	e.fail(fmt.Errorf("session %s has closed", sid))
+	e.fail(fmt.Errorf("session %s has closed", e.in.sessionName(sid)))
 	dialog.ShowConfirm("The client's socket is gone",
-		fmt.Sprintf("Session %s has closed. The same client has a newer flipped session, %s.\nSend into it instead?", sid, who),
+		fmt.Sprintf("Session %s has closed. The same client has a newer flipped session, %s.\nSend into it instead?", e.in.sessionName(sid), e.in.sessionName(alt)),
 		func(ok bool) {
 			if ok {
 				e.sessionID = alt

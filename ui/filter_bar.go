@@ -57,7 +57,7 @@ func (f *filterBar) apply(text string) {
 		if !q.Empty() {
 			rest = fmt.Sprintf("filtering by the rest: %s", q)
 		}
-		f.err.SetText(fmt.Sprintf("Left out: %s. %s.", strings.Join(msgs, "; "), rest))
+		f.err.SetText(fmt.Sprintf("Left out: %s — %s.", strings.Join(msgs, "; "), rest))
 		f.err.Show()
 	} else {
 		f.err.Hide()

@@ -52,7 +52,7 @@ func (in *inspector) markForDiff() {
 		return
 	}
 	in.rp.marked = x.ID
-	in.banner.show("Exchange "+x.ID+" is marked: select another and choose “Diff with marked”.", "", nil)
+	in.banner.show(in.exchangeName(x.ID, true)+" is marked: select another and choose “Diff with marked”.", "", nil)
 }
 
 // diffWithMarked compares the marked exchange with the selected one.
@@ -62,7 +62,7 @@ func (in *inspector) diffWithMarked() {
 	case in.rp.marked == "":
 		in.banner.show("Nothing is marked: choose “Mark for diff” on an exchange first.", "", nil)
 	case x == nil:
-		in.banner.show("Select the exchange to compare with "+in.rp.marked+".", "", nil)
+		in.banner.show("Select the exchange to compare with "+in.exchangeName(in.rp.marked, true)+".", "", nil)
 	default:
 		in.openDiff(in.rp.marked, x.ID)
 	}

@@ -101,7 +101,8 @@ func TestForwardReplayShowsLinkedExchangeAndDiff(t *testing.T) {
 	if !replayed.Injected || replayed.Response == nil || replayed.Response.Header("X-Seen") != "two" {
 		t.Errorf("replayed exchange: %+v", replayed)
 	}
-	if !strings.HasPrefix(e.status.Text, "Sent: exchange "+replayed.ID) {
+	// Named as its timeline row is, never by its uuid.
+	if want := fmt.Sprintf("Sent as #%d GET /status on ", replayed.Seq); !strings.HasPrefix(e.status.Text, want) || strings.Contains(e.status.Text, replayed.ID) {
 		t.Errorf("editor status = %q", e.status.Text)
 	}
 	var marked []string

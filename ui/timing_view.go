@@ -83,7 +83,7 @@ func (v *timingView) show(e *session.Exchange) {
 	if len(links) > 0 {
 		v.jump.Add(widget.NewLabel(label))
 		for _, id := range links {
-			v.jump.Add(widget.NewButton(shortID(id), func() { v.in.jumpTo(id) }))
+			v.jump.Add(widget.NewButton(v.in.exchangeName(id, false), func() { v.in.jumpTo(id) }))
 		}
 	}
 	v.jump.Refresh()

@@ -59,7 +59,7 @@ func ParsePartial(expr string) (*Query, []error) {
 		key = strings.ToLower(key)
 		if ok && !w.quoted && !knownKey(key) {
 			if near := nearKey(key); near != "" {
-				errs = append(errs, fmt.Errorf("%s: is not a filter key; did you mean %s:? (quote it to search the text)", key, near))
+				errs = append(errs, fmt.Errorf("%s: is not a filter key, did you mean %s:? (quote the term to search for it as text)", key, near))
 				continue
 			}
 		}
