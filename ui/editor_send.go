@@ -14,6 +14,7 @@ import (
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/proxy/dissect"
 	"ptth-inspector/proxy/engine"
 	"ptth-inspector/proxy/mock"
 	"ptth-inspector/proxy/replay"
@@ -156,6 +157,9 @@ func (e *editor) clientsText() string {
 	}
 	m := rp.Mock()
 	if m == nil {
+		if e.selectedKind() == engine.Comet {
+			return e.cometTarget()
+		}
 		return ""
 	}
 	cs := m.Clients()
@@ -210,7 +214,7 @@ func (e *editor) sent(kind engine.Kind, sid, id string, err error) {
 	case err != nil:
 		e.fail(fmt.Errorf("%v (%s)", err, e.in.exchangeName(id, true)))
 	case id == "":
-		e.say("Queued as a " + kind.String() + " for the next poll.")
+		e.say("Queued as a " + kind.String() + " for the next poll" + e.pollFrom() + ".")
 		return
 	default:
 		e.say("Sent as " + e.in.exchangeName(id, true) + ". It is selected in the main window.")
@@ -329,4 +333,27 @@ func (e *editor) context(rp replayer) context.Context {
 		e.win.SetOnClosed(e.cancel)
 	}
 	return e.ctx
+}
+
+// cometTarget says which client a COMET event from the editor waits for:
+// the relay hands it to the next poll from the host of the session the
+// editor was opened on.
+func (e *editor) cometTarget() string {
+	s := e.in.st.Session(e.sessionID)
+	if s == nil || s.Client == "" {
+		return "A COMET event goes to a COMET client: open the editor from one of its exchanges."
+	}
+	txt := "The event waits for the next poll" + e.pollFrom() + " (" + e.in.sessionName(s.ID) + ")."
+	if s.State != session.StateComet {
+		txt += " That session has not polled with COMET."
+	}
+	return txt
+}
+
+// pollFrom names the host whose next poll takes a queued COMET event.
+func (e *editor) pollFrom() string {
+	if s := e.in.st.Session(e.sessionID); s != nil && s.Client != "" && e.in.replayer() != nil && e.in.replayer().Mock() == nil {
+		return " from " + dissect.ClientHost(s.Client)
+	}
+	return ""
 }
