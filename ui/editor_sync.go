@@ -170,6 +170,10 @@ func (e *editor) renderViews(src source, others bool) {
 	e.headers.setLengthLocked(r.AutoLength)
 	e.autoLen.SetChecked(r.AutoLength)
 	e.renderBody()
+	e.wireInfo.Importance = widget.LowImportance
+	if len(r.Problems()) > 0 {
+		e.wireInfo.Importance = widget.WarningImportance
+	}
 	e.wireInfo.SetText(wireNote(*r))
 	e.rawInfo.SetText(e.rawNote())
 }

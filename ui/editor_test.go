@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"ptth-inspector/proxy/engine"
 	"ptth-inspector/proxy/mock"
@@ -276,5 +277,17 @@ func TestSendRefusesWhileTheRawViewDoesNotParse(t *testing.T) {
 	h.waitFor("the send", func() bool { return strings.Contains(e.status.Text, "Queued") })
 	if got := f.sends(); len(got) != 1 || got[0] != "COMET event|||GET /q PTTH/1.0\r\nA: b\r\n\r\n" {
 		t.Errorf("sent %q", got)
+	}
+}
+
+func TestEditorWarnsOfARequestLinePeersRefuse(t *testing.T) {
+	_, e := newEditorHarness(t)
+	e.raw.SetText("GE T /missing?x=1 HTTP/1.1\nHost: x\n\n")
+	if !strings.Contains(e.wireInfo.Text, `Check before sending: the target "T /missing?x=1" has a space in it`) || e.wireInfo.Importance != widget.WarningImportance {
+		t.Fatalf("wire note = %q", e.wireInfo.Text)
+	}
+	e.raw.SetText("GET /missing?x=1 HTTP/1.1\nHost: x\n\n")
+	if strings.Contains(e.wireInfo.Text, "Check") {
+		t.Fatalf("a good request line still warned: %q", e.wireInfo.Text)
 	}
 }

@@ -130,11 +130,19 @@ func parseRaw(text string, f bodyForm, kept []byte) (edit.Request, error) {
 	return r, nil
 }
 
-// wireNote says how the headers that go out differ from the table: what
-// AutoLength adds or drops. It is "" when they are the same.
+// wireNote says how the headers that go out differ from the table (what
+// AutoLength adds or drops) and what in the request line peers would
+// likely refuse. It is "" when there is nothing to say.
 func wireNote(r edit.Request) string {
+	check := ""
+	if p := r.Problems(); len(p) > 0 {
+		check = "Check before sending: " + strings.Join(p, "; ") + "."
+	}
 	if r.Unedited() {
-		return ""
+		return check
+	}
+	if check != "" {
+		check = " " + check
 	}
 	wire := r.WireHeaders()
 	var notes []string
@@ -149,9 +157,9 @@ func wireNote(r edit.Request) string {
 		}
 	}
 	if len(notes) == 0 {
-		return ""
+		return strings.TrimSpace(check)
 	}
-	return "Sending " + strings.Join(notes, ", ") + "."
+	return "Sending " + strings.Join(notes, ", ") + "." + check
 }
 
 func hasHeader(hs []session.Header, h session.Header) bool {
