@@ -8,6 +8,11 @@ import "fyne.io/fyne/v2"
 type columns struct {
 	widths []float32
 	flex   int
+	// When the flexible column would get less than flexMin, column shrink
+	// gives it width down to shrinkMin (none when shrinkMin is 0): a narrow
+	// window keeps the target readable and draws a shorter waterfall.
+	flexMin, shrinkMin float32
+	shrink             int
 }
 
 // Layout places the objects.
@@ -19,14 +24,22 @@ func (c *columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		}
 	}
 	flexW := max(size.Width-fixed, 40)
+	shrunk := float32(0)
+	if c.shrinkMin > 0 && flexW < c.flexMin {
+		shrunk = min(c.flexMin-flexW, c.widths[c.shrink]-c.shrinkMin)
+		flexW += shrunk
+	}
 	x := float32(0)
 	for i, o := range objs {
 		if i >= len(c.widths) {
 			break
 		}
 		w := c.widths[i]
-		if i == c.flex {
+		switch {
+		case i == c.flex:
 			w = flexW
+		case c.shrinkMin > 0 && i == c.shrink:
+			w -= shrunk
 		}
 		h := min(o.MinSize().Height, size.Height)
 		if _, full := o.(fullHeight); full {

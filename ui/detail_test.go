@@ -171,3 +171,47 @@ func TestCometEditorSaysWhichClientGetsTheEvent(t *testing.T) {
 		return strings.HasPrefix(e.status.Text, "Queued as a COMET event for the next poll from 127.0.0.1.")
 	})
 }
+
+// TestNarrowTimelineKeepsTheTargetReadable: below 260 px of target, the
+// waterfall gives up to 100 px.
+func TestNarrowTimelineKeepsTheTargetReadable(t *testing.T) {
+	objs := make([]fyne.CanvasObject, len(timelineColumns.widths))
+	for i := range objs {
+		objs[i] = widget.NewLabel("")
+	}
+	fixed := float32(0)
+	for i, w := range timelineColumns.widths {
+		if i != colTarget {
+			fixed += w
+		}
+	}
+	for _, tc := range []struct{ width, target, waterfall float32 }{
+		{fixed + 400, 400, 140}, // room enough: nothing moves
+		{fixed + 200, 260, 80},  // the waterfall gives 60
+		{fixed + 100, 200, 40},  // it gives all it may
+	} {
+		timelineColumns.Layout(objs, fyne.NewSize(tc.width, 30))
+		if got := objs[colTarget].Size().Width; got != tc.target {
+			t.Errorf("width %v: target %v, want %v", tc.width, got, tc.target)
+		}
+		if got := objs[colWaterfall].Size().Width; got != tc.waterfall {
+			t.Errorf("width %v: waterfall %v, want %v", tc.width, got, tc.waterfall)
+		}
+	}
+}
+
+// TestHeadersTakeTheRoomOfAnEmptyBody: a message without a body gives its
+// headers most of the tab, and the split comes back for one with a body.
+func TestHeadersTakeTheRoomOfAnEmptyBody(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	v := h.in.detail.response
+	h.tapRow("→ ptth POST") // a 101: no body
+	if v.split.Offset != headRoom {
+		t.Fatalf("101 response: split at %v", v.split.Offset)
+	}
+	h.tapRow("← ptth GET") // 200 with a body
+	if v.split.Offset != 0.4 {
+		t.Fatalf("response with a body: split at %v", v.split.Offset)
+	}
+}

@@ -21,9 +21,15 @@ type messageView struct {
 	head  *linesView
 	body  *bodyViewer
 	copy  *widget.Button
+	split *container.Split
 	box   fyne.CanvasObject
 	msg   *session.Message
+	kept  float64 // the split's offset while a bodiless message has the room, else 0
 }
+
+// headRoom is the split offset that gives the headers most of the tab when
+// the message has no body.
+const headRoom = 0.85
 
 func newMessageView(in *inspector) *messageView {
 	v := &messageView{in: in, title: widget.NewLabel(""), head: newLinesView(), body: newBodyViewer(in)}
@@ -33,9 +39,9 @@ func newMessageView(in *inspector) *messageView {
 		in.app.Clipboard().SetContent(strings.Join(body.HeadLines(v.msg), "\n"))
 	})
 	top := container.NewBorder(container.NewBorder(nil, nil, nil, v.copy, v.title), nil, nil, nil, v.head.object())
-	split := container.NewVSplit(top, v.body.object())
-	split.Offset = 0.4
-	v.box = split
+	v.split = container.NewVSplit(top, v.body.object())
+	v.split.Offset = 0.4
+	v.box = v.split
 	return v
 }
 
@@ -63,6 +69,21 @@ func (v *messageView) show(m *session.Message, what string) {
 	}
 	v.head.set(body.HeadLines(m))
 	v.body.show(m)
+	v.fitHead(m)
+}
+
+// fitHead gives the headers most of the tab while a message has no body,
+// and gives back the offset the person had when one with a body comes.
+func (v *messageView) fitHead(m *session.Message) {
+	empty := m != nil && m.BodyLen == 0 && !m.Chunked && m.Raw != nil && len(m.Raw) <= m.HeadLen
+	switch {
+	case empty && v.kept == 0:
+		v.kept = v.split.Offset
+		v.split.SetOffset(headRoom)
+	case !empty && v.kept != 0:
+		v.split.SetOffset(v.kept)
+		v.kept = 0
+	}
 }
 
 // wireLen returns how many bytes of m crossed the wire (as captured).

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,6 +18,7 @@ import (
 type rawView struct {
 	in    *inspector
 	info  *widget.Label
+	note  *widget.Label // unreadable bytes, what COMET bytes are; hidden when empty
 	mode  *widget.RadioGroup
 	lines *linesView
 	box   fyne.CanvasObject
@@ -26,8 +28,10 @@ type rawView struct {
 }
 
 func newRawView(in *inspector) *rawView {
-	v := &rawView{in: in, info: widget.NewLabel(""), lines: newLinesView()}
+	v := &rawView{in: in, info: widget.NewLabel(""), note: widget.NewLabel(""), lines: newLinesView()}
 	v.info.Truncation = fyne.TextTruncateEllipsis
+	v.note.Wrapping = fyne.TextWrapWord
+	v.note.Hide()
 	v.mode = widget.NewRadioGroup([]string{"text", "hex"}, nil)
 	v.mode.Horizontal = true
 	v.mode.SetSelected("text")
@@ -39,7 +43,7 @@ func newRawView(in *inspector) *rawView {
 		in.app.Clipboard().SetContent(string(v.resp))
 	})
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.mode, copyReq, copyResp), v.info)
-	v.box = container.NewBorder(bar, nil, nil, nil, v.lines.object())
+	v.box = container.NewBorder(container.NewVBox(bar, v.note), nil, nil, nil, v.lines.object())
 	return v
 }
 
@@ -61,15 +65,22 @@ func (v *rawView) show(e *session.Exchange) {
 	v.sides[0], v.sides[1] = wireSides(e)
 	info := fmt.Sprintf("request %s %s · response %s %s · %s marks the line ends",
 		v.sides[0].Marker(), byteSize(int64(len(v.req))), v.sides[1].Marker(), byteSize(int64(len(v.resp))), body.CRLFMark)
+	var notes []string
 	for _, err := range errs {
 		if err != nil {
-			info += " · " + err.Error()
+			notes = append(notes, err.Error())
 		}
 	}
 	if e.Transport == session.COMET {
-		info += " · COMET: these bytes rode inside JSON bodies"
+		notes = append(notes, "COMET: these bytes are the event and the reply rebuilt from the JSON that rode in the carrying exchanges' bodies (Timing › Carried by); those exchanges hold the bytes as they crossed the wire.")
 	}
 	v.info.SetText(info)
+	v.note.SetText(strings.Join(notes, "\n"))
+	if len(notes) == 0 {
+		v.note.Hide()
+	} else {
+		v.note.Show()
+	}
 	v.render()
 }
 

@@ -20,7 +20,11 @@ import (
 var timelineColumns = &columns{
 	widths: []float32{4, 24, 40, 50, 60, 100, 96, 60, 60, 64, 92, 140},
 	flex:   colTarget,
+	// Below 260 px of target, the waterfall gives up to 100 px of its own.
+	flexMin: 260, shrink: colWaterfall, shrinkMin: 40,
 }
+
+const colWaterfall = 11
 
 const colTarget = 5
 

@@ -189,6 +189,9 @@ func TestCometExchangeShowsMessageID(t *testing.T) {
 	if got := h.in.detail.response.body.lines.text(); !strings.Contains(got, "rdlrow ,olleH") {
 		t.Errorf("COMET reply body = %q", got)
 	}
+	if n := h.in.detail.raw.note; !n.Visible() || !strings.HasPrefix(n.Text, "COMET: these bytes are the event and the reply rebuilt") {
+		t.Errorf("Raw tab note %q (visible %v)", n.Text, n.Visible())
+	}
 	test.Type(h.in.filterBar.entry, "transport:comet")
 	if got := h.rowTexts(); len(got) != 1 || !strings.HasPrefix(got[0], "← comet GET [xxx] /") {
 		t.Errorf("transport:comet rows = %q", got)
