@@ -20,6 +20,7 @@ type detail struct {
 	hints    *hintsView
 	raw      *rawView
 	empty    *widget.Label
+	hidden   *widget.Label // says the exchange shown is not in the timeline now
 	box      *fyne.Container
 	ex       *session.Exchange
 }
@@ -36,8 +37,11 @@ func newDetail(in *inspector) *detail {
 		container.NewTabItem("Hints", d.hints.object()),
 		container.NewTabItem("Raw", d.raw.object()))
 	d.tabs.Hide()
+	d.hidden = widget.NewLabelWithStyle("Not in the timeline now (filter or session)", fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
+	d.hidden.Importance = widget.WarningImportance
+	d.hidden.Hide()
 	d.box = container.NewStack(container.NewCenter(d.empty), d.tabs,
-		container.NewVBox(container.NewHBox(layout.NewSpacer(), in.replayButtons())))
+		container.NewVBox(container.NewHBox(layout.NewSpacer(), d.hidden, in.replayButtons())))
 	return d
 }
 
@@ -47,6 +51,7 @@ func (d *detail) object() fyne.CanvasObject { return d.box }
 func (d *detail) show(e *session.Exchange) {
 	d.ex = e
 	if e == nil {
+		d.hidden.Hide()
 		d.tabs.Hide()
 		d.empty.Show()
 		return
@@ -71,6 +76,16 @@ func (d *detail) show(e *session.Exchange) {
 		d.tabs.Items[3].Text = "Hints ⚠"
 	}
 	d.tabs.Refresh()
+}
+
+// markHidden says whether the exchange shown is out of the timeline (a
+// filter or the session choice hides it): it stays shown, marked.
+func (d *detail) markHidden(hidden bool) {
+	if hidden && d.ex != nil {
+		d.hidden.Show()
+	} else {
+		d.hidden.Hide()
+	}
 }
 
 // update shows a newer snapshot of the selected exchange (its response

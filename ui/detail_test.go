@@ -215,3 +215,22 @@ func TestHeadersTakeTheRoomOfAnEmptyBody(t *testing.T) {
 		t.Fatalf("response with a body: split at %v", v.split.Offset)
 	}
 }
+
+// TestDetailSaysWhenItsExchangeIsHidden: a filter that hides the exchange
+// shown leaves it shown, marked as out of the timeline.
+func TestDetailSaysWhenItsExchangeIsHidden(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	seedUpgrade(t, h)
+	h.tapRow("← ptth GET")
+	if h.in.detail.hidden.Visible() {
+		t.Fatal("marked hidden while in the timeline")
+	}
+	h.in.filterBar.entry.SetText("dir:forward")
+	if !h.in.detail.hidden.Visible() || h.in.detail.ex == nil || h.in.detail.ex.Request.Method != "GET" {
+		t.Fatalf("hidden by the filter: marked %v, shown %+v", h.in.detail.hidden.Visible(), h.in.detail.ex)
+	}
+	h.in.filterBar.entry.SetText("")
+	if h.in.detail.hidden.Visible() {
+		t.Fatal("still marked once the filter lets it back")
+	}
+}

@@ -130,7 +130,10 @@ func (s *sessionList) fill(id widget.ListItemID, r *sessionRow) {
 	r.client.SetText(client)
 	text, c := stateBadge(sess.State)
 	r.state.set(text, c)
-	if n := session.Warnings(sess.Hints) + info.HintRows; n > 0 {
+	// The dissector notes a hint about an exchange on the session too, so
+	// the session's count covers its hinted rows; rows hinted by an import
+	// alone may outnumber it.
+	if n := max(session.Warnings(sess.Hints), info.HintRows); n > 0 {
 		r.hints.set(fmt.Sprintf("⚠ %d", n), ptheme.ColorNameHint)
 	} else {
 		r.hints.set("", "")

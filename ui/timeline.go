@@ -138,6 +138,7 @@ func (t *timeline) reselect() {
 	if t.in.selRow >= 0 {
 		want = t.in.model.IndexOf(t.in.selRow)
 	}
+	t.in.detail.markHidden(t.in.selRow >= 0 && want < 0)
 	if want == t.current {
 		return
 	}

@@ -109,7 +109,7 @@ func TestTimelineShowsForwardRowFlipAndReverseRow(t *testing.T) {
 			badges = append(badges, r.client.Text+" "+r.state.text.Text+" "+r.hints.text.Text+" "+r.count.Text)
 		}
 	})
-	if len(badges) != 1 || !strings.Contains(badges[0], " PTTH flipped ⚠ ") || !strings.HasSuffix(badges[0], " 2") {
+	if len(badges) != 1 || !strings.Contains(badges[0], " PTTH flipped ⚠ 2 ") || !strings.HasSuffix(badges[0], " 2") {
 		t.Errorf("session rows = %q", badges)
 	}
 }
