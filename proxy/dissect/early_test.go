@@ -44,14 +44,7 @@ func playClosed(t *testing.T, size int, steps ...any) *memory {
 	t.Helper()
 	m := newMemory()
 	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
-	for i := 0; i < len(steps); i += 2 {
-		side, b := steps[i].(session.Side), crlf(steps[i+1].(string))
-		for len(b) > 0 {
-			n := min(size, len(b))
-			c.Feed(side, b[:n], time.Unix(int64(i), 0))
-			b = b[n:]
-		}
-	}
+	feedSteps(c, size, steps...)
 	c.Close(cl, time.Unix(99, 0))
 	c.Close(up, time.Unix(99, 0))
 	c.End(time.Unix(100, 0), "")

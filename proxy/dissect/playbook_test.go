@@ -49,6 +49,14 @@ func play(t *testing.T, size int, steps ...any) (*memory, *Conn) {
 	t.Helper()
 	m := newMemory()
 	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	feedSteps(c, size, steps...)
+	c.End(time.Unix(100, 0), "")
+	return m, c
+}
+
+// feedSteps feeds (side, text) pairs to c, each split into pieces of size
+// bytes and stamped with its step's index in seconds.
+func feedSteps(c *Conn, size int, steps ...any) {
 	for i := 0; i < len(steps); i += 2 {
 		side, b := steps[i].(session.Side), crlf(steps[i+1].(string))
 		for len(b) > 0 {
@@ -57,8 +65,6 @@ func play(t *testing.T, size int, steps ...any) (*memory, *Conn) {
 			b = b[n:]
 		}
 	}
-	c.End(time.Unix(100, 0), "")
-	return m, c
 }
 
 const (
