@@ -291,3 +291,26 @@ func TestEditorWarnsOfARequestLinePeersRefuse(t *testing.T) {
 		t.Fatalf("a good request line still warned: %q", e.wireInfo.Text)
 	}
 }
+
+// TestCometEditorSaysWhichClientGetsTheEvent: an event from the editor
+// waits for the next poll from the COMET client's host, and the editor
+// says so before and after sending.
+func TestCometEditorSaysWhichClientGetsTheEvent(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	steps := loadTranscript(t, "seed-comet.transcript")
+	eng := liveEngine(t, h, tinyUpstream(t, steps))
+	runClient(t, eng.Options().Listen, steps)
+	h.waitFor("the COMET exchange", func() bool {
+		return findExchange(h, func(x *session.Exchange) bool { return x.Transport == session.COMET && x.Response != nil }) != nil
+	})
+	x := findExchange(h, func(x *session.Exchange) bool { return x.Transport == session.COMET })
+	e := h.in.openEditor(x)
+	defer e.win.Close()
+	if e.kind.Selected != "COMET event" || !strings.HasPrefix(e.clients.Text, "The event waits for the next poll from 127.0.0.1 (127.0.0.1:") || !e.clients.Visible() {
+		t.Fatalf("kind %q, target line %q", e.kind.Selected, e.clients.Text)
+	}
+	e.sendNow()
+	h.waitFor("the queued note", func() bool {
+		return strings.HasPrefix(e.status.Text, "Queued as a COMET event for the next poll from 127.0.0.1.")
+	})
+}
