@@ -120,7 +120,7 @@ func HexLine(row []byte, off int) string {
 // of Raw, within HeadLen. Nil for requests and when there were none or the
 // bytes are not in memory.
 func (m *Message) Interim() []string {
-	if m.IsRequest() || (m.Status >= 100 && m.Status < 200) {
+	if m.IsRequest() || (m.Status >= 100 && m.Status < 200 && m.Status != 101) {
 		return nil
 	}
 	var out []string
@@ -129,7 +129,7 @@ func (m *Message) Interim() []string {
 		line, _, _ := bytes.Cut(head, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		f := strings.Fields(string(line))
-		if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 || f[1][0] != '1' {
+		if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 || f[1][0] != '1' || f[1] == "101" {
 			return out
 		}
 		end := bytes.Index(head, []byte("\n\r\n"))

@@ -14,6 +14,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv("XDG_CACHE_HOME", dir)
+	os.Setenv("HOME", dir) // where os.UserCacheDir looks on macOS
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -133,6 +133,14 @@ func (in *inspector) openFile(path string) {
 // opened replaces the view with a file that proved readable, or says why
 // it did not. It runs on the UI goroutine.
 func (in *inspector) opened(path string, op *loadProgress, o *load.Opened, err error) {
+	select {
+	case <-in.quit: // the window closed while the file was read
+		if o != nil {
+			o.Close()
+		}
+		return
+	default:
+	}
 	in.opening, in.openPath = nil, ""
 	in.status.note.SetText("")
 	if err != nil {

@@ -155,9 +155,16 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 // message-id; past it the oldest stays pending for good.
 const maxOpenPerID = 64
 
-// add queues ev under k. Called with b.mu held.
+// add queues ev under k. Events that share a message-id within one poll
+// answer wait in order; an event from a later poll replaces any older ones
+// still open under its id (a client that reconnected starts its ids again,
+// so those will never be answered). Called with b.mu held.
 func (b *CometBook) add(k cometKey, ev *session.Exchange) {
-	q := append(b.open[k], ev)
+	q := b.open[k]
+	if n := len(q); n > 0 && !slices.Equal(q[n-1].Carriers, ev.Carriers) {
+		q = nil
+	}
+	q = append(q, ev)
 	if len(q) > maxOpenPerID {
 		q = slices.Delete(q, 0, 1)
 	}
@@ -165,8 +172,8 @@ func (b *CometBook) add(k cometKey, ev *session.Exchange) {
 }
 
 // take removes the oldest event queued under k: a reply answers the first
-// event with its message-id that is still open, as HTTP answers requests
-// in order. Called with b.mu held.
+// event of one poll with its message-id that is still open, as HTTP answers
+// requests in order. Called with b.mu held.
 func (b *CometBook) take(k cometKey) (*session.Exchange, bool) {
 	q := b.open[k]
 	if len(q) == 0 {

@@ -171,6 +171,14 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if c.requestAnswered(side, m, nil) {
 		return
 	}
+	if side == session.FromClient && c.flipped() {
+		// Begun before the 101 (see ResumeBefore) and ended after it: no
+		// answer can come; it must not take the client's next response.
+		c.seq++
+		c.rec.PutExchange(&session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
+			Error: "request pipelined after the upgrade was never answered"})
+		return
+	}
 	c.seq++
 	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m}
 	if side == session.FromUpstream {
@@ -182,8 +190,8 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 		c.marks[side] = c.marks[side][1:]
 		c.marked = ex.ID
 	}
-	if !c.flipped() {
-		c.checkOffer(ex)
+	if !c.flipped() && c.unanswerable == "" {
+		c.checkOffer(ex) // no answer to an offer can be read once the upstream's bytes broke
 	}
 	if side == session.FromClient && !c.flipped() {
 		c.book.requestDone(c, ex)

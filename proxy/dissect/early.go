@@ -31,6 +31,9 @@ func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 		Text: fmt.Sprintf("%s answered before the request was complete", sideName(side))}}
 	c.checkMessage("response", m, ex)
 	c.maskBoundary(side, c.readers[side].Offset())
+	if side == session.FromUpstream && ex.Direction == session.Forward {
+		c.book.responseDone(c, ex) // its COMET events are open from now on
+	}
 	c.early = append(c.early, ex)
 	c.put(ex)
 	return true
@@ -53,8 +56,7 @@ func (c *Conn) requestAnswered(side session.Side, m *session.Message, cut error)
 		return true
 	}
 	if side == session.FromClient && !c.flipped() {
-		c.book.requestDone(c, ex)
-		c.book.responseDone(c, ex)
+		c.book.requestDone(c, ex) // its response's events were opened when it came
 	}
 	c.put(ex)
 	c.requestBoundary(side, c.readers[side].Offset(), ex)

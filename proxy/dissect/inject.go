@@ -44,6 +44,11 @@ func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error
 	if !c.flipped() || c.ended() || c.opaqueLocked() {
 		return "", ErrNotFlipped
 	}
+	if c.unanswerable != "" {
+		// Its answer could not be told from the client's other bytes, nor
+		// kept from the upstream.
+		return "", fmt.Errorf("the client's answers no longer parse (%s): nothing can be injected", c.unanswerable)
+	}
 	up := session.FromUpstream
 	if c.readers[up].Offset() != c.fed[up] {
 		return "", ErrNotIdle

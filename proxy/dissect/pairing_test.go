@@ -92,3 +92,97 @@ func TestPlaybookInterimResponsesStayWithTheFinalOne(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaybookCometLaterPollReplacesStaleEvent: an event never answered
+// (the client went away) does not take the reply to a later poll's event
+// with the same message-id.
+func TestPlaybookCometLaterPollReplacesStaleEvent(t *testing.T) {
+	event := func(uri string) string {
+		return `{"message-id":"1","method":"GET","request-uri":"` + uri + `","http-version":"HTTP/1.1","headers":[],"body":""}`
+	}
+	reply := `{"message-id":"1","http-version":"HTTP/1.1","status":200,"reason":"OK","headers":[],"body":"for-new"}`
+	poll := "POST /poll HTTP/1.1\nContent-Length: 0\n\n"
+	answer := func(body string) string {
+		return "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: " + strconv.Itoa(len(body)) + "\n\n" + body
+	}
+	m := playClosed(t, 1<<20,
+		cl, poll, up, answer(event("/old")),
+		cl, poll, up, answer(event("/new")),
+		cl, "POST /reply HTTP/1.1\nContent-Length: "+strconv.Itoa(len(reply))+"\n\n"+reply,
+		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
+	)
+	var got []string
+	for _, e := range m.exchanges {
+		if e.Transport == session.COMET {
+			s := e.Request.Target + " → pending"
+			if e.Response != nil {
+				b, _ := e.Response.Body()
+				s = e.Request.Target + " → " + string(b)
+			}
+			got = append(got, s)
+		}
+	}
+	if strings.Join(got, ", ") != "/old → pending, /new → for-new" {
+		t.Fatalf("COMET exchanges: %q", got)
+	}
+}
+
+// TestPlaybookRequestSplitAroundTheFlip: a request begun before the 101 and
+// ended after it is never answered, and does not take the client's answer
+// to the first reversed request.
+func TestPlaybookRequestSplitAroundTheFlip(t *testing.T) {
+	m := playClosed(t, 1<<20,
+		cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nPOST /2 HTTP/1.1\nContent-Length: 5\n\nab",
+		up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /r1 HTTP/1.1\n\n",
+		cl, "cdeHTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+	)
+	want := "forward POST /reverse → HTTP/1.1 101 Switching Protocols\n" +
+		"reverse GET /r1 → HTTP/1.1 200 OK\n" +
+		"forward POST /2 abcde (request pipelined after the upgrade was never answered)"
+	if got := rows(m); got != want {
+		t.Fatalf("rows:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestInjectRefusedOnceTheClientsAnswersBreak: with the client's answers
+// unparsable, the answer to an injected request could not be kept from the
+// upstream, so nothing is injected.
+func TestInjectRefusedOnceTheClientsAnswersBreak(t *testing.T) {
+	m := newMemory()
+	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	feedSteps(c, 1<<20,
+		cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\n",
+		up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\n",
+		cl, "\x00garbage\n")
+	if _, err := c.Inject([]byte("GET /mine HTTP/1.1\r\n\r\n"), "", time.Unix(5, 0)); err == nil || !strings.Contains(err.Error(), "no longer parse") {
+		t.Fatalf("Inject after the client's answers broke: %v", err)
+	}
+}
+
+// TestPlaybookCometEventsInAnEarlyResponse: events in a poll answered before
+// the poll's body was complete are open at once, so a reply on another
+// connection finds them.
+func TestPlaybookCometEventsInAnEarlyResponse(t *testing.T) {
+	ev := `[{"message-id":"e1","method":"GET","request-uri":"/x","http-version":"HTTP/1.1","headers":[],"body":""}]`
+	reply := `{"message-id":"e1","http-version":"HTTP/1.1","status":204,"reason":"No Content","headers":[],"body":""}`
+	m := newMemory()
+	book := NewCometBook(m)
+	poll := NewConn(m, book, "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	feedSteps(poll, 1<<20,
+		cl, "POST /poll HTTP/1.1\nContent-Length: 4\n\nab",
+		up, "HTTP/1.1 200 OK\nContent-Type: application/json\nContent-Length: "+strconv.Itoa(len(ev))+"\n\n"+ev)
+	other := NewConn(m, book, "10.0.0.1:5001", "upstream:80", time.Unix(0, 0))
+	feedSteps(other, 1<<20,
+		cl, "POST /reply HTTP/1.1\nContent-Length: "+strconv.Itoa(len(reply))+"\n\n"+reply,
+		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}")
+	for _, e := range m.exchanges {
+		if e.Transport == session.COMET && (e.Response == nil || e.Response.Status != 204) {
+			t.Fatalf("COMET event from the early poll answer: %s", row(e))
+		}
+		for _, h := range e.Hints {
+			if h.Code == session.HintUnknownMessageID {
+				t.Fatalf("the reply found no event: %s", row(e))
+			}
+		}
+	}
+}

@@ -69,6 +69,7 @@ func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 		c.rec.PutExchange(ex)
 		return
 	}
+	m = c.withInterim(side, m)
 	if len(c.pending) == 0 {
 		// Still shown, bytes and all, though nothing asked for it.
 		c.seq++

@@ -61,7 +61,8 @@ func (e *Engine) Context() context.Context { return e.life }
 // relay, then the demo clients.
 func Start(o Options) (*Engine, error) {
 	if o.Out == "" {
-		o.Out = newAutoCapture(AutoCaptureDir(), KeepAutoCaptures, time.Now())
+		dir, private := AutoCaptureDir()
+		o.Out = newAutoCapture(dir, KeepAutoCaptures, private, time.Now())
 	}
 	if o.Demo && o.Listen == "" {
 		return nil, errors.New("the demo peers need a listen address for the relay")

@@ -123,13 +123,15 @@ func TestUnnamedCapturesKeepTheNewest(t *testing.T) {
 	dir := t.TempDir()
 	other := filepath.Join(dir, "mine.ptthcap") // a capture the user named: never touched
 	os.WriteFile(other, []byte("x"), 0o600)
-	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	start := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	var made []string
 	for i := range 14 {
-		p := newAutoCapture(dir, 4, now.Add(time.Duration(i)*time.Minute))
+		at := start.Add(time.Duration(i) * time.Hour)
+		p := newAutoCapture(dir, 4, true, at)
 		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
+		os.Chtimes(p, at, at)
 		made = append(made, p)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, "*.ptthcap"))
@@ -138,13 +140,27 @@ func TestUnnamedCapturesKeepTheNewest(t *testing.T) {
 	if !slices.Equal(left, want) {
 		t.Fatalf("left %q, want the 4 newest and the named one %q", left, want)
 	}
+	// One written in the last minutes may be another window's: it stays.
+	os.Chtimes(made[10], start.Add(20*time.Hour), start.Add(20*time.Hour))
+	newAutoCapture(dir, 1, true, start.Add(20*time.Hour+time.Minute))
+	if _, err := os.Stat(made[10]); err != nil {
+		t.Fatal("a capture written a minute ago was removed")
+	}
+	// In the shared temp directory nothing is removed.
+	newAutoCapture(dir, 1, false, start.Add(40*time.Hour))
+	if _, err := os.Stat(made[10]); err != nil {
+		t.Fatal("pruned without leave")
+	}
+	if a, b := newAutoCapture(dir, 4, false, start), newAutoCapture(dir, 4, false, start); a == b {
+		t.Fatal("two captures started in one millisecond got one name")
+	}
 }
 
 func TestAutoCaptureDirIsPrivate(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	d := AutoCaptureDir()
+	d, private := AutoCaptureDir()
 	fi, err := os.Stat(d)
-	if err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 || filepath.Base(d) != "ptth-inspector" {
+	if err != nil || !private || !fi.IsDir() || fi.Mode().Perm() != 0o700 || filepath.Base(d) != "ptth-inspector" {
 		t.Fatalf("AutoCaptureDir %q: %v %v", d, fi, err)
 	}
 }

@@ -131,6 +131,7 @@ func (r *Reader) stepBody(p []byte, t time.Time) int {
 	case c == '\r' && r.st == stChunkEnd:
 		r.st = stChunkEndLF
 	case c == '\n':
+		r.bareLF = r.bareLF || r.st == stChunkEnd // LF with no CR before it
 		r.st = stChunkSize
 	default:
 		r.brk(r.offset+r.msgWire, fmt.Sprintf("chunk data followed by %q, not a line end", c))

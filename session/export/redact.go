@@ -197,9 +197,27 @@ func (r *Redactor) Text(s string) string {
 	return s
 }
 
+// framing reports whether a header frames the body (its value is never
+// masked).
+func framing(name string) bool {
+	return strings.EqualFold(name, "Content-Length") || strings.EqualFold(name, "Transfer-Encoding")
+}
+
+// framingLine matches a chunk-size line (hex digits, maybe extensions).
+var framingLine = regexp.MustCompile(`^[0-9A-Fa-f]{1,16}[ \t]*(;.*)?$`)
+
 // Line masks one wire line (without its line end): the value of a masked
-// header, then the learned secrets and body patterns.
+// header, then the learned secrets and body patterns. Lines that frame the
+// bytes after them, Content-Length and Transfer-Encoding headers and
+// chunk-size lines, are left alone: a secret such as uid=1000 must not
+// change a Content-Length of 1000.
 func (r *Redactor) Line(line []byte) []byte {
+	if framingLine.Match(line) {
+		return line
+	}
+	if name, _, ok := headerLine(line); ok && framing(name) {
+		return line
+	}
 	if name, value, ok := headerLine(line); ok && r.Redacts(name) {
 		r.learnHeader(name, value)
 		trimmed := strings.TrimLeft(value, " \t")
@@ -220,6 +238,9 @@ func (r *Redactor) maskValue(v string) string {
 
 // Header returns a header field with its value masked or its secrets replaced.
 func (r *Redactor) Header(h session.Header) session.Header {
+	if framing(h.Name) {
+		return h
+	}
 	if r.Redacts(h.Name) {
 		return session.Header{Name: h.Name, Value: r.maskValue(h.Value)}
 	}

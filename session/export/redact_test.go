@@ -137,3 +137,26 @@ func TestMaskIsStable(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactionLeavesFramingAlone: a numeric secret (uid=1000) does not
+// mask a Content-Length of 1000 or a chunk size, so every export still
+// frames its bodies.
+func TestRedactionLeavesFramingAlone(t *testing.T) {
+	body := strings.Repeat("a", 1000)
+	s := relay(t, []wireRun{
+		{session.FromClient, []byte("POST /up HTTP/1.1\r\nCookie: uid=1000\r\nContent-Length: 1000\r\n\r\n" + body)},
+		{session.FromUpstream, []byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1000\r\n" + strings.Repeat("b", 0x1000) + "\r\n0\r\n\r\n")},
+	}, 0)
+	red := NewRedactor(RedactOptions{Key: []byte("k")})
+	out := render(t, Transcript, s, Options{Redactor: red})
+	if !strings.Contains(out, ">Content-Length: 1000\n") || !strings.Contains(out, "<1000\n") || strings.Contains(out, "uid=1000") {
+		t.Fatalf("framing masked or secret kept:\n%s", out[:min(len(out), 400)])
+	}
+	if js := render(t, JSON, s, Options{Redactor: NewRedactor(RedactOptions{Key: []byte("k")})}); !strings.Contains(js, `["Content-Length","1000"]`) {
+		t.Fatalf("JSON headers lost the Content-Length")
+	}
+	msgs, err := ParseRaw(strings.NewReader(render(t, Raw, s, Options{Redactor: NewRedactor(RedactOptions{Key: []byte("k")})})))
+	if err != nil || len(msgs) != 1 || msgs[0].Header("Content-Length") != "1000" {
+		t.Fatalf("raw export: %v %+v", err, msgs)
+	}
+}

@@ -158,15 +158,16 @@ func knownKey(k string) bool {
 	return false
 }
 
-// nearKey returns the known key that key looks like a slip of: a prefix of
-// it ("meth") or one edit away ("stauts", "methd"); "" when none is close,
-// so that words such as "content-type:json" stay free text.
+// nearKey returns the known key of 4 letters or more that key looks like a
+// slip of: a prefix of it of 3 letters or more ("meth") or one edit away
+// ("stauts", "methd"); "" when none is close, so that words such as
+// "content-type:json", "uid:42" or "sid:abc" stay free text.
 func nearKey(key string) string {
-	if len(key) < 2 {
+	if len(key) < 3 {
 		return ""
 	}
 	for _, k := range Keys {
-		if (len(key) < len(k) && strings.HasPrefix(k, key)) || (len(key) >= 3 && oneEditApart(key, k)) {
+		if len(k) >= 4 && ((len(key) < len(k) && strings.HasPrefix(k, key)) || oneEditApart(key, k)) {
 			return k
 		}
 	}
