@@ -120,27 +120,39 @@ func HexLine(row []byte, off int) string {
 // of Raw, within HeadLen. Nil for requests and when there were none or the
 // bytes are not in memory.
 func (m *Message) Interim() []string {
+	lines, _ := m.interim()
+	return lines
+}
+
+// InterimLen returns how many bytes at the start of Raw are interim
+// responses (see Interim).
+func (m *Message) InterimLen() int {
+	_, n := m.interim()
+	return n
+}
+
+func (m *Message) interim() (lines []string, n int) {
 	if m.IsRequest() || (m.Status >= 100 && m.Status < 200 && m.Status != 101) {
-		return nil
+		return nil, 0
 	}
-	var out []string
 	head := m.Raw[:min(max(m.HeadLen, 0), len(m.Raw))]
 	for len(head) > 0 {
 		line, _, _ := bytes.Cut(head, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		f := strings.Fields(string(line))
 		if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/") || len(f[1]) != 3 || f[1][0] != '1' || f[1] == "101" {
-			return out
+			return lines, n
 		}
 		end := bytes.Index(head, []byte("\n\r\n"))
 		if e := bytes.Index(head, []byte("\n\n")); e >= 0 && (end < 0 || e < end) {
 			end = e - 1
 		}
 		if end < 0 {
-			return out
+			return lines, n
 		}
-		out = append(out, string(line))
+		lines = append(lines, string(line))
+		n += end + 3
 		head = head[end+3:]
 	}
-	return out
+	return lines, n
 }

@@ -1,7 +1,9 @@
 package session
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -20,6 +22,14 @@ func TestInterimNamesTheResponsesBeforeTheFinalOne(t *testing.T) {
 		m := &Message{Status: tc.status, Raw: []byte(tc.raw), HeadLen: len(tc.raw)}
 		if got := m.Interim(); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: Interim() = %q, want %q", tc.raw, got, tc.want)
+		}
+		final := strings.Index(tc.raw, fmt.Sprintf(" %d ", tc.status))
+		final = strings.LastIndex(tc.raw[:final], "HTTP/")
+		if tc.want == nil {
+			final = 0
+		}
+		if got := m.InterimLen(); got != final {
+			t.Errorf("%q: InterimLen() = %d, want %d", tc.raw, got, final)
 		}
 	}
 }

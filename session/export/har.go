@@ -220,7 +220,9 @@ func sizes(m *session.Message, raw []byte) (head, body int64) {
 		return -1, -1
 	}
 	h := min(m.HeadLen, len(raw))
-	return int64(h), int64(len(raw) - h)
+	withRaw := *m
+	withRaw.Raw = raw                                           // raw may have been read from the capture file
+	return int64(h - withRaw.InterimLen()), int64(len(raw) - h) // interim 1xx bytes are not this message's head
 }
 
 func harRequest(m *session.Message, dir session.Direction, s *session.Session) (HARRequest, error) {
