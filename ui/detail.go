@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -61,6 +63,9 @@ func (d *detail) show(e *session.Exchange) {
 	reqSide, respSide := sides(e)
 	d.request.show(e.Request, "Request from "+reqSide)
 	resp := "Response from " + respSide
+	if slices.ContainsFunc(e.Hints, func(h session.Hint) bool { return h.Code == session.HintAnswered }) {
+		resp = "Response from the inspector (the upstream never saw the request)"
+	}
 	if e.Response == nil {
 		resp = "No response yet"
 		if e.Error != "" {

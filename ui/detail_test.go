@@ -109,9 +109,13 @@ func TestHeadersTakeTheRoomOfAnEmptyBody(t *testing.T) {
 	if v.split.Offset != headRoom {
 		t.Fatalf("101 response: split at %v", v.split.Offset)
 	}
-	h.tapRow("← ptth GET") // 200 with a body
+	h.tapRow("← ptth GET") // 200 with a short body
+	if v.split.Offset != shortBodyRoom {
+		t.Fatalf("response with a short body: split at %v", v.split.Offset)
+	}
+	v.show(&session.Message{Proto: "HTTP/1.1", Status: 200, BodyLen: 4096, Raw: []byte("HTTP/1.1 200 OK\r\n\r\n"), HeadLen: 19}, "Response")
 	if v.split.Offset != 0.4 {
-		t.Fatalf("response with a body: split at %v", v.split.Offset)
+		t.Fatalf("response with a long body: split at %v, want the person's 0.4 back", v.split.Offset)
 	}
 }
 

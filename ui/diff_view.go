@@ -85,7 +85,7 @@ func (v *diffView) compare() {
 	a, b := v.in.st.Exchange(v.aID), v.in.st.Exchange(v.bID)
 	opts := diff.Options{Ignore: parseIgnore(v.ignore.Text)}
 	v.in.setDiffIgnore(opts.Ignore)
-	v.legend.SetText("−  only in A, " + describe(v.aID, a) + "\n+  only in B, " + describe(v.bID, b) +
+	v.legend.SetText("−  only in A, " + v.describe(v.aID, a) + "\n+  only in B, " + v.describe(v.bID, b) +
 		"\n~  changed: the A line (~-), then the B line (~+)")
 	go func() {
 		res := diff.Compare(a, b, opts)
@@ -121,17 +121,14 @@ func (v *diffView) retry(gen int) {
 
 func pending(x *session.Exchange) bool { return x != nil && x.Pending() }
 
-// describe names an exchange for the legend.
-func describe(id string, x *session.Exchange) string {
-	switch {
-	case x == nil:
-		return id + " (not in this capture)"
-	case x.Request == nil:
-		return id
+// describe names an exchange for the legend, as the timeline does.
+func (v *diffView) describe(id string, x *session.Exchange) string {
+	if x == nil {
+		return v.in.exchangeName(id, false) + " (not in this capture)"
 	}
-	s := id + ": " + x.Request.Method + " " + clip(x.Request.Target, 40)
+	s := v.in.exchangeName(id, true)
 	if x.ReplayOf != "" {
-		s += " (replay of " + x.ReplayOf + ")"
+		s += " (replay of " + v.in.exchangeName(x.ReplayOf, false) + ")"
 	}
 	return s
 }

@@ -336,18 +336,26 @@ func (e *editor) context(rp replayer) context.Context {
 }
 
 // cometTarget says which client a COMET event from the editor waits for:
-// the relay hands it to the next poll from the host of the session the
-// editor was opened on.
+// the relay queues it for a host (see Relay.QueueComet), here the host of
+// the session the editor was opened on, and the next poll from that host
+// takes it, from whichever of its COMET clients polls first.
 func (e *editor) cometTarget() string {
 	s := e.in.st.Session(e.sessionID)
 	if s == nil || s.Client == "" {
 		return "A COMET event goes to a COMET client: open the editor from one of its exchanges."
 	}
-	txt := "The event waits for the next poll" + e.pollFrom() + " (" + e.in.sessionName(s.ID) + ")."
-	if s.State != session.StateComet {
-		txt += " That session has not polled with COMET."
+	host := dissect.ClientHost(s.Client)
+	var clients []string
+	for _, x := range e.in.st.Sessions() {
+		if x.State == session.StateComet && x.Live() && dissect.ClientHost(x.Client) == host {
+			clients = append(clients, e.in.sessionName(x.ID))
+		}
 	}
-	return txt
+	if len(clients) == 0 {
+		return "The event waits for the next poll from " + host + "; no COMET client there is polling now."
+	}
+	return "The event waits for the next poll from " + host + ": the COMET client " + strings.Join(clients, " or ") +
+		". The exchanges appear in the timeline when it polls."
 }
 
 // pollFrom names the host whose next poll takes a queued COMET event.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -299,14 +300,22 @@ func TestCometEditorSaysWhichClientGetsTheEvent(t *testing.T) {
 	h := newHarness(t, ptheme.Light)
 	steps := loadTranscript(t, "seed-comet.transcript")
 	eng := liveEngine(t, h, tinyUpstream(t, steps))
-	runClient(t, eng.Options().Listen, steps)
+	c, err := net.Dial("tcp", eng.Options().Listen) // kept open: a COMET client still there
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := play(c, steps, session.FromClient); err != nil {
+		t.Fatal(err)
+	}
 	h.waitFor("the COMET exchange", func() bool {
 		return findExchange(h, func(x *session.Exchange) bool { return x.Transport == session.COMET && x.Response != nil }) != nil
 	})
 	x := findExchange(h, func(x *session.Exchange) bool { return x.Transport == session.COMET })
 	e := h.in.openEditor(x)
 	defer e.win.Close()
-	if e.kind.Selected != "COMET event" || !strings.HasPrefix(e.clients.Text, "The event waits for the next poll from 127.0.0.1 (127.0.0.1:") || !e.clients.Visible() {
+	want := "The event waits for the next poll from 127.0.0.1: the COMET client " + h.in.sessionName(x.Session) + "."
+	if e.kind.Selected != "COMET event" || !strings.HasPrefix(e.clients.Text, want) || !e.clients.Visible() {
 		t.Fatalf("kind %q, target line %q", e.kind.Selected, e.clients.Text)
 	}
 	e.sendNow()

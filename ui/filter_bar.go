@@ -28,7 +28,7 @@ func newFilterBar(in *inspector) *filterBar {
 	f.entry.SetPlaceHolder("Filter (Ctrl+F)   e.g. olleh dir:reverse status:>=400")
 	f.entry.OnChanged = f.apply
 	f.err.Importance = widget.DangerImportance
-	f.err.Truncation = fyne.TextTruncateEllipsis
+	f.err.Wrapping = fyne.TextWrapWord // every term left out is named
 	f.err.Hide()
 	f.fold = widget.NewCheck("Fold COMET carriers", func(on bool) {
 		in.model.SetFold(on)

@@ -84,7 +84,7 @@ func (in *inspector) layout() fyne.CanvasObject {
 		container.NewBorder(in.filterBar.object(), nil, nil, nil, in.timeline.object()),
 		in.detail.object())
 	centre.Offset = 0.55
-	main := container.NewHSplit(in.sessions.object(), centre)
+	main := container.NewHSplit(container.New(minWidth(170), in.sessions.object()), centre)
 	main.Offset = 0.2
 	top := container.NewVBox(in.toolbar.object(), in.banner.object())
 	return container.NewBorder(top, in.status.object(), nil, nil, main)

@@ -72,19 +72,36 @@ func (v *messageView) show(m *session.Message, what string) {
 	v.fitHead(m)
 }
 
-// fitHead gives the headers most of the tab while a message has no body,
-// and gives back the offset the person had when one with a body comes.
+// fitHead gives the headers most of the tab while a message has no body
+// (headRoom) or a short one (shortBodyRoom), and gives back the offset the
+// person had when one with a longer body comes.
 func (v *messageView) fitHead(m *session.Message) {
-	empty := m != nil && m.BodyLen == 0 && !m.Chunked && m.Raw != nil && len(m.Raw) <= m.HeadLen
+	room := 0.0
 	switch {
-	case empty && v.kept == 0:
-		v.kept = v.split.Offset
-		v.split.SetOffset(headRoom)
-	case !empty && v.kept != 0:
+	case m == nil:
+	case m.BodyLen == 0 && !m.Chunked && m.Raw != nil && len(m.Raw) <= m.HeadLen:
+		room = headRoom
+	case m.BodyLen <= shortBody:
+		room = shortBodyRoom
+	}
+	switch {
+	case room != 0:
+		if v.kept == 0 {
+			v.kept = v.split.Offset
+		}
+		v.split.SetOffset(room)
+	case v.kept != 0:
 		v.split.SetOffset(v.kept)
 		v.kept = 0
 	}
 }
+
+// A body of at most shortBody bytes fits in a few lines: the headers get
+// shortBodyRoom of the tab.
+const (
+	shortBody     = 160
+	shortBodyRoom = 0.7
+)
 
 // wireLen returns how many bytes of m crossed the wire (as captured).
 func wireLen(m *session.Message) int64 {

@@ -130,8 +130,11 @@ func (r *timelineRow) showExchange(e *session.Exchange, from, to float32) {
 	if len(method) > 8 {
 		method = method[:8]
 	}
-	if e.MessageID != "" {
-		target = "[" + e.MessageID + "] " + target
+	if id := e.MessageID; id != "" {
+		if len(id) > 12 { // a uuid would hide the target: its head tells ids apart
+			id = id[:8] + "…"
+		}
+		target = "[" + id + "] " + target
 	}
 	target = replayMark(e) + target
 	if len(e.Carries) > 0 {

@@ -76,6 +76,7 @@ func TestNarrowTimelineKeepsTheTargetReadable(t *testing.T) {
 		{fixed + 400, 400, 140}, // room enough: nothing moves
 		{fixed + 200, 260, 80},  // the waterfall gives 60
 		{fixed + 100, 200, 40},  // it gives all it may
+		{fixed - 200, 160, 40},  // narrower: the target keeps 160 px, the last columns are cut
 	} {
 		timelineColumns.Layout(objs, fyne.NewSize(tc.width, 30))
 		if got := objs[colTarget].Size().Width; got != tc.target {

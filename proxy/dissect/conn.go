@@ -260,7 +260,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	if m.Status == 101 {
 		c.onSwitch(&ex, m)
 	} else if c.offer != nil && c.offer.ID == ex.ID {
-		c.offer = nil
+		c.offer = nil // refused; it stays a PTTH exchange: it offered the upgrade
 		c.readers[session.FromClient].Resume(m.Last)
 	}
 	if side == session.FromUpstream && ex.Direction == session.Forward {
