@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -192,6 +193,8 @@ func statusOf(e *session.Exchange) (string, fyne.ThemeColorName) {
 			c = ptheme.ColorNameFlip
 		}
 		return clip(fmt.Sprintf("%d %s", e.Response.Status, e.Response.Reason), 14), c
+	case strings.HasPrefix(e.Error, "dropped"):
+		return "dropped", ptheme.ColorNamePending // at a breakpoint, on purpose
 	case e.Error != "":
 		return "failed", ptheme.ColorNameError
 	}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/session"
 	ptheme "ptth-inspector/theme"
 )
 
@@ -84,6 +85,18 @@ func TestNarrowTimelineKeepsTheTargetReadable(t *testing.T) {
 		}
 		if got := objs[colWaterfall].Size().Width; got != tc.waterfall {
 			t.Errorf("width %v: waterfall %v, want %v", tc.width, got, tc.waterfall)
+		}
+	}
+}
+
+func TestStatusCellSaysDroppedNotFailed(t *testing.T) {
+	for errText, want := range map[string]string{
+		"dropped at a breakpoint":               "dropped",
+		"connection closed before the response": "failed",
+		"":                                      "pending…",
+	} {
+		if got, _ := statusOf(&session.Exchange{Error: errText}); got != want {
+			t.Errorf("error %q: status %q, want %q", errText, got, want)
 		}
 	}
 }
