@@ -56,6 +56,7 @@ type Conn struct {
 	readers      [2]*wire.Reader // indexed by session.Side
 	pending      []*session.Exchange
 	early        []*session.Exchange // answered before their request was complete (see answerEarly)
+	earlyAt      int64               // stream offset of the request last answered early
 	unanswerable string              // why no response can be read any more (see broken)
 	interim      [2]interimHeld      // per side: interim responses awaiting the final one
 	seq          int

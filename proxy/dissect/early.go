@@ -19,9 +19,11 @@ import (
 // side has no request in progress.
 func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 	begun := c.readers[1-side].Begun(m.First)
-	if begun == nil || m.Status < 200 || !begun.IsRequest() {
-		return false
+	at := c.readers[1-side].Offset() // where the request in progress began
+	if begun == nil || m.Status < 200 || !begun.IsRequest() || (len(c.early) > 0 && c.earlyAt == at) {
+		return false // a second answer to one request answers nothing
 	}
+	c.earlyAt = at
 	c.seq++
 	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: begun, Response: m}
 	if side == session.FromClient {

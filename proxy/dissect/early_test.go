@@ -91,6 +91,17 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 		},
 		want: "forward POST /reverse → HTTP/1.1 101 Switching Protocols\nreverse POST /event abcdef → HTTP/1.1 413 Payload Too Large [early-response]",
 	}, {
+		name: "a second answer to one request answers nothing",
+		steps: []any{
+			cl, "POST /1 HTTP/1.1\nContent-Length: 10\n\n01234",
+			up, "HTTP/1.1 413 Payload Too Large\nContent-Length: 5\n\nfirstHTTP/1.1 500 Internal Server Error\nContent-Length: 6\n\nsecond",
+			cl, "56789GET /2 HTTP/1.1\n\n",
+			up, "HTTP/1.1 200 OK\nContent-Length: 3\n\ntwo",
+		},
+		want: "forward POST /1 0123456789 → HTTP/1.1 413 Payload Too Large [early-response]\n" +
+			"forward → HTTP/1.1 500 Internal Server Error [unsolicited-response] (response to a request never sent)\n" +
+			"forward GET /2 → HTTP/1.1 200 OK",
+	}, {
 		name: "nothing begun: still a response to a request never sent",
 		steps: []any{
 			cl, "GET /a HTTP/1.1\n\n",

@@ -71,6 +71,9 @@ func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 	}
 	m = c.withInterim(side, m)
 	if len(c.pending) == 0 {
+		if m.Status < 100 {
+			return // not even a status line: the raw bytes and the hints say it all
+		}
 		// Still shown, bytes and all, though nothing asked for it.
 		c.seq++
 		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Response: m,

@@ -121,3 +121,17 @@ func TestPlaybookBareLFFraming(t *testing.T) {
 		t.Fatalf("session hints %q", h)
 	}
 }
+
+// TestPlaybookGarbageAfterCloseIsOnlyHinted: bytes after Connection: close
+// that do not even make a status line are hinted, not made an exchange.
+func TestPlaybookGarbageAfterCloseIsOnlyHinted(t *testing.T) {
+	m := playClosed(t, 3,
+		cl, "GET /1 HTTP/1.1\n\n",
+		up, "HTTP/1.1 200 OK\nConnection: close\nContent-Length: 0\n\nEXTRA data")
+	if got := rows(m); got != "forward GET /1 → HTTP/1.1 200 OK" {
+		t.Fatalf("rows:\n%s", got)
+	}
+	if h := hintCodes(sessionOf(m)); !strings.Contains(h, "bytes-after-close") {
+		t.Fatalf("hints %q", h)
+	}
+}
