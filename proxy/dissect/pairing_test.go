@@ -45,19 +45,7 @@ func TestPlaybookCometSameIDPairsInOrder(t *testing.T) {
 		cl, "POST /reply HTTP/1.1\nContent-Type: application/json\nContent-Length: "+strconv.Itoa(len(reply))+"\n\n"+reply,
 		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
 	)
-	var got []string
-	for _, e := range m.exchanges {
-		if e.Transport == session.COMET {
-			s := e.Request.Target + " → "
-			if e.Response != nil {
-				b, _ := e.Response.Body()
-				s += string(b)
-			} else {
-				s += "pending"
-			}
-			got = append(got, s)
-		}
-	}
+	got := cometRows(m)
 	if strings.Join(got, ", ") != "/1 → one, /2 → pending" {
 		t.Fatalf("COMET exchanges: %q", got)
 	}
@@ -111,17 +99,7 @@ func TestPlaybookCometLaterPollReplacesStaleEvent(t *testing.T) {
 		cl, "POST /reply HTTP/1.1\nContent-Length: "+strconv.Itoa(len(reply))+"\n\n"+reply,
 		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
 	)
-	var got []string
-	for _, e := range m.exchanges {
-		if e.Transport == session.COMET {
-			s := e.Request.Target + " → pending"
-			if e.Response != nil {
-				b, _ := e.Response.Body()
-				s = e.Request.Target + " → " + string(b)
-			}
-			got = append(got, s)
-		}
-	}
+	got := cometRows(m)
 	if strings.Join(got, ", ") != "/old → pending, /new → for-new" {
 		t.Fatalf("COMET exchanges: %q", got)
 	}
@@ -185,4 +163,22 @@ func TestPlaybookCometEventsInAnEarlyResponse(t *testing.T) {
 			}
 		}
 	}
+}
+
+// cometRows writes each COMET exchange as "target → reply body" or
+// "target → pending".
+func cometRows(m *memory) []string {
+	var out []string
+	for _, e := range m.exchanges {
+		if e.Transport != session.COMET {
+			continue
+		}
+		s := e.Request.Target + " → pending"
+		if e.Response != nil {
+			b, _ := e.Response.Body()
+			s = e.Request.Target + " → " + string(b)
+		}
+		out = append(out, s)
+	}
+	return out
 }
