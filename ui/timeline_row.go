@@ -195,6 +195,8 @@ func statusOf(e *session.Exchange) (string, fyne.ThemeColorName) {
 		return clip(fmt.Sprintf("%d %s", e.Response.Status, e.Response.Reason), 14), c
 	case strings.HasPrefix(e.Error, "dropped"):
 		return "dropped", ptheme.ColorNamePending // at a breakpoint, on purpose
+	case strings.HasPrefix(e.Error, "replaced"):
+		return "replaced", ptheme.ColorNamePending // a COMET event a later poll's took over
 	case e.Error != "":
 		return "failed", ptheme.ColorNameError
 	}

@@ -143,8 +143,13 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 		if of, ok := b.injected[k]; ok {
 			ex.Injected, ex.ReplayOf = true, of
 		}
-		b.add(k, ex)
+		stale := b.add(k, ex)
 		b.mu.Unlock()
+		for _, old := range stale {
+			cp := *old
+			cp.Error = "replaced by a later poll's event with message-id " + e.MessageID + " before any reply"
+			b.rec.PutExchange(&cp)
+		}
 		b.rec.PutExchange(ex)
 		carried = append(carried, ex.ID)
 	}
@@ -158,17 +163,19 @@ const maxOpenPerID = 64
 // add queues ev under k. Events that share a message-id within one poll
 // answer wait in order; an event from a later poll replaces any older ones
 // still open under its id (a client that reconnected starts its ids again,
-// so those will never be answered). Called with b.mu held.
-func (b *CometBook) add(k cometKey, ev *session.Exchange) {
+// so those will never be answered), which add returns for the caller to
+// mark. Called with b.mu held.
+func (b *CometBook) add(k cometKey, ev *session.Exchange) (stale []*session.Exchange) {
 	q := b.open[k]
 	if n := len(q); n > 0 && !slices.Equal(q[n-1].Carriers, ev.Carriers) {
-		q = nil
+		stale, q = q, nil
 	}
 	q = append(q, ev)
 	if len(q) > maxOpenPerID {
 		q = slices.Delete(q, 0, 1)
 	}
 	b.open[k] = q
+	return stale
 }
 
 // take removes the oldest event queued under k: a reply answers the first

@@ -100,7 +100,7 @@ func TestPlaybookCometLaterPollReplacesStaleEvent(t *testing.T) {
 		up, "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
 	)
 	got := cometRows(m)
-	if strings.Join(got, ", ") != "/old → pending, /new → for-new" {
+	if strings.Join(got, ", ") != "/old → pending, /new → for-new" || !strings.HasPrefix(m.exchanges[m.index[firstComet(m)]].Error, "replaced by a later poll's event") {
 		t.Fatalf("COMET exchanges: %q", got)
 	}
 }
@@ -181,4 +181,14 @@ func cometRows(m *memory) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// firstComet returns the id of the first COMET exchange recorded.
+func firstComet(m *memory) string {
+	for _, e := range m.exchanges {
+		if e.Transport == session.COMET {
+			return e.ID
+		}
+	}
+	return ""
 }
