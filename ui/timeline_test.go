@@ -91,9 +91,10 @@ func TestNarrowTimelineKeepsTheTargetReadable(t *testing.T) {
 
 func TestStatusCellSaysDroppedNotFailed(t *testing.T) {
 	for errText, want := range map[string]string{
-		"dropped at a breakpoint":               "dropped",
-		"connection closed before the response": "failed",
-		"":                                      "pending…",
+		"dropped at a breakpoint": "dropped",
+		"replaced by a later poll's event with message-id 1 before any reply": "replaced",
+		"connection closed before the response":                               "failed",
+		"":                                                                    "pending…",
 	} {
 		if got, _ := statusOf(&session.Exchange{Error: errText}); got != want {
 			t.Errorf("error %q: status %q, want %q", errText, got, want)
