@@ -171,8 +171,12 @@ func (p *interceptPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	if pd.Exchange.Direction == session.Reverse {
 		arrow = "←"
 	}
-	label.SetText(fmt.Sprintf("%s %s %s   (forwarded unchanged in %ds)", arrow, pd.Exchange.Request.Method,
-		pd.Exchange.Request.Target, int(time.Until(pd.Deadline).Seconds())))
+	who := ""
+	if s := p.in.st.Session(pd.Exchange.Session); s != nil && s.Client != "" {
+		who = " on " + s.Client
+	}
+	label.SetText(fmt.Sprintf("%s #%d %s %s%s   (forwarded unchanged in %ds)", arrow, pd.Exchange.Seq, pd.Exchange.Request.Method,
+		clip(pd.Exchange.Request.Target, 60), who, int(time.Until(pd.Deadline).Seconds())))
 	id := pd.Exchange.ID
 	buttons[0].(*widget.Button).OnTapped = func() { p.act(func(r *proxy.Relay) error { return r.Resume(id, nil) }) }
 	buttons[1].(*widget.Button).OnTapped = func() { p.edit(pd) }

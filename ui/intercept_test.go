@@ -46,7 +46,7 @@ func TestInterceptPanelPausesAndForwards(t *testing.T) {
 			}
 		}
 	})
-	if !strings.Contains(label, "GET /hold") || forward == nil {
+	if !strings.HasPrefix(label, "→ #1 GET /hold on 127.0.0.1:") || forward == nil {
 		t.Fatalf("paused row %q, forward button %v", label, forward)
 	}
 	test.Tap(forward)
