@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,9 +118,13 @@ func (c *Conn) End(now time.Time, cause string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.endEarly(now)
-	for _, ex := range c.pending {
+	for i, ex := range c.pending {
 		cp := *ex
 		cp.Error = "connection closed before the response"
+		if m := c.interimOnly(); i == 0 && m != nil {
+			cp.Response = m // the bytes stay with the exchange they began to answer
+			cp.Error = "connection closed after an interim " + strconv.Itoa(m.Status) + " " + m.Reason + ", before the final response"
+		}
 		if cause != "" {
 			cp.Error += " (" + cause + ")"
 		}

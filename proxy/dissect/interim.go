@@ -20,6 +20,7 @@ func (c *Conn) holdInterim(side session.Side, m *session.Message) {
 		h.first = m.First
 	}
 	h.raw = append(h.raw, m.Raw...)
+	h.last = m
 }
 
 // withInterim returns the final response m from side with the interim
@@ -47,4 +48,19 @@ func (c *Conn) withInterim(side session.Side, m *session.Message) *session.Messa
 type interimHeld struct {
 	raw   []byte
 	first time.Time
+	last  *session.Message // the latest of them
+}
+
+// interimOnly returns the interim responses the answering side sent when
+// the connection ended before the final one, as the response they are
+// (the last one's start line and headers over all their bytes), or nil.
+func (c *Conn) interimOnly() *session.Message {
+	h := &c.interim[c.answering()]
+	if h.last == nil {
+		return nil
+	}
+	m := *h.last
+	m.Raw, m.HeadLen, m.First = h.raw, len(h.raw), h.first
+	*h = interimHeld{}
+	return &m
 }

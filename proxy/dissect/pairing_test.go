@@ -192,3 +192,19 @@ func firstComet(m *memory) string {
 	}
 	return ""
 }
+
+// TestPlaybookInterimThenClose: a 100 Continue and then a closed
+// connection leave the 100 with the request it began to answer.
+func TestPlaybookInterimThenClose(t *testing.T) {
+	m := playClosed(t, 1<<20,
+		cl, "PUT /x HTTP/1.1\nExpect: 100-continue\nContent-Length: 2\n\n",
+		up, "HTTP/1.1 100 Continue\n\n",
+		cl, "ok")
+	want := "forward PUT /x ok → HTTP/1.1 100 Continue (connection closed after an interim 100 Continue, before the final response)"
+	if got := rows(m); got != want {
+		t.Fatalf("rows:\n%s\nwant\n%s", got, want)
+	}
+	if r := m.exchanges[0].Response; string(r.Raw) != "HTTP/1.1 100 Continue\r\n\r\n" || r.HeadLen != len(r.Raw) {
+		t.Fatalf("response %+v", r)
+	}
+}
