@@ -150,6 +150,9 @@ func writeExport(path string, c exportChoice, ids []string, be backend, file str
 	}
 	defer done()
 	var warnings []string
+	if be != nil && st != nil && st.Err() != nil {
+		warnings = append(warnings, fmt.Sprintf("the capture file stopped being written (%v): the exchanges come from the window, and raw bytes after that point are missing", st.Err()))
+	}
 	if cs, ok := src.(interface{ Warnings() []string }); ok {
 		warnings = append(warnings, cs.Warnings()...)
 	}
@@ -196,6 +199,11 @@ func redactionExtras(headers, body string) ([]string, []*regexp.Regexp) {
 func exportSource(be backend, file string, st *store.Store) (export.Source, func(), error) {
 	path := file
 	if be != nil {
+		if st != nil && st.Err() != nil {
+			// The capture file stopped being written: the window holds
+			// what came since, the file the raw bytes before.
+			return export.FromStore(st, be.CapturePath()), func() {}, nil
+		}
 		if err := be.Flush(); err != nil {
 			return nil, nil, err
 		}

@@ -2,16 +2,20 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/session"
 	"ptth-inspector/session/capture/synth"
 	"ptth-inspector/session/export"
+	"ptth-inspector/session/store"
 	ptheme "ptth-inspector/theme"
 )
 
@@ -55,5 +59,43 @@ func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) 
 	if err := json.Unmarshal(b, &doc); err != nil || len(doc.Exchanges) != 2 ||
 		!strings.Contains(doc.Exchanges[0].Error, "unreadable") || doc.Exchanges[1].Error != "" {
 		t.Fatalf("export %s: %+v %v", b, doc, err)
+	}
+}
+
+// failingSink is a capture file on a full disk.
+type failingSink struct{}
+
+func (failingSink) Session(*session.Session) error { return errors.New("no space left on device") }
+func (failingSink) Chunk(string, session.Side, time.Time, []byte) error {
+	return errors.New("no space left on device")
+}
+func (failingSink) Exchange(*session.Exchange) error { return errors.New("no space left on device") }
+
+// fullDisk is a live capture whose file can no longer be written.
+type fullDisk struct{ *relayBackend }
+
+func (fullDisk) Flush() error { return errors.New("write capture: no space left on device") }
+
+func TestCaptureFailureIsToldAndExportStillWorks(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	steps := loadTranscript(t, "seed-upgrade.transcript")
+	be := &relayBackend{st: store.New(failingSink{}), upstream: tinyUpstream(t, steps)}
+	if err := be.StartRelay(); err != nil {
+		t.Fatal(err)
+	}
+	h.in.attach(be.st, fullDisk{be})
+	runClient(t, be.listen, steps)
+	h.waitFor("the exchanges", func() bool { return h.in.model.Exchanges() == 2 && !h.in.model.Row(1).Pending() })
+	if msg := h.in.banner.message(); !strings.HasPrefix(msg, "The capture file is no longer written: ") || !strings.Contains(msg, "no space left") {
+		t.Fatalf("banner %q", msg)
+	}
+	out := filepath.Join(t.TempDir(), "rescued.json")
+	warnings, err := writeExport(out, exportChoice{format: export.JSON}, nil, h.in.be, h.in.file, h.in.st)
+	if err != nil || len(warnings) == 0 || !strings.Contains(warnings[0], "the capture file stopped being written") {
+		t.Fatalf("export: %v, warnings %q", err, warnings)
+	}
+	b, _ := os.ReadFile(out)
+	if !strings.Contains(string(b), `"body":"rdlrow ,olleH\r\n"`) {
+		t.Fatalf("the export lacks the reversed exchange:\n%s", b)
 	}
 }

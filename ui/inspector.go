@@ -35,6 +35,7 @@ type inspector struct {
 	model     *view.Model
 	load      *loadProgress // non-nil while a file loads into the store shown
 	opening   *loadProgress // non-nil while a file is read before it replaces the view
+	sinkErr   error         // the capture write failure the banner told of
 	openPath  string        // the file being read while opening is set
 	follow    bool
 	relaying  bool      // the relay ran at the last status update
@@ -96,7 +97,7 @@ func (in *inspector) attach(st *store.Store, be backend) {
 	if in.sub != nil {
 		in.sub.Close()
 	}
-	in.be, in.st, in.clearedAt = be, st, time.Time{}
+	in.be, in.st, in.clearedAt, in.sinkErr = be, st, time.Time{}, nil
 	in.status.note.SetText("") // what was exported or saved concerned the view before
 	in.sub = st.Subscribe()
 	q := in.model.Filter()

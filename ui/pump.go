@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"time"
 
 	"ptth-inspector/session/store"
@@ -62,6 +63,21 @@ func (in *inspector) tick() {
 		in.load.reloaded(time.Since(start))
 	}
 	in.updateStatus()
+	in.checkCapture()
+}
+
+// checkCapture tells, once, that the capture file stopped being written
+// (a full disk, say): nothing else would, and what comes next is then only
+// in the window.
+func (in *inspector) checkCapture() {
+	if in.sinkErr != nil || in.be == nil {
+		return
+	}
+	if err := in.st.Err(); err != nil {
+		in.sinkErr = err
+		in.banner.show(fmt.Sprintf("The capture file is no longer written: %v. The relay goes on forwarding every byte; "+
+			"from here on the exchanges are only in this window: export them before closing it.", err), "Export…", in.showExport)
+	}
 }
 
 // updateStatus refreshes the status bar and the load progress.
