@@ -20,6 +20,10 @@ func main() {
 	if done {
 		os.Exit(code)
 	}
+	if err := ui.CheckDisplay(); err != nil {
+		os.Stderr.WriteString("ptth-inspector: " + err.Error() + "\n")
+		os.Exit(1)
+	}
 	a := app.NewWithID("io.github.ptthinspector")
 	w := a.NewWindow("PTTH Inspector")
 	if err := ui.Show(a, w, opts); err != nil {
