@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,6 +24,11 @@ func TestHelperRecorder(t *testing.T) {
 	args := os.Getenv("PTTH_RECORDER_ARGS")
 	if args == "" {
 		t.Skip("helper process for TestRecorderSurvivesSIGKILL")
+	}
+	if n, err := strconv.ParseUint(os.Getenv("PTTH_RECORDER_FSIZE"), 10, 64); err == nil {
+		if err := limitFileSize(n); err != nil {
+			t.Fatal(err)
+		}
 	}
 	os.Exit(record(strings.Split(args, " "), os.Stderr, make(chan struct{}), func(a string) {
 		fmt.Println("LISTEN " + a)
@@ -140,5 +146,78 @@ func readResponse(br *bufio.Reader) (string, error) {
 		if err != nil || l == "\r\n" {
 			return head, err
 		}
+	}
+}
+
+// TestRecorderSaysWhenTheCaptureStops runs the recorder with a file size
+// limit standing in for a full disk: once the capture cannot grow, it says
+// so at once, and the relay goes on forwarding.
+func TestRecorderSaysWhenTheCaptureStops(t *testing.T) {
+	if !canLimitFileSize {
+		t.Skip("no file size limit on this system")
+	}
+	up, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	go serveOK(up)
+	out := filepath.Join(t.TempDir(), "full.ptthcap")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRecorder$")
+	cmd.Env = append(os.Environ(), "PTTH_RECORDER_FSIZE=200000",
+		"PTTH_RECORDER_ARGS=--listen 127.0.0.1:0 --upstream "+up.Addr().String()+" --out "+out)
+	stdout, _ := cmd.StdoutPipe()
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	told := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "nothing more is recorded") {
+				told <- sc.Text()
+				return
+			}
+		}
+	}()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "LISTEN ") {
+		t.Fatalf("recorder did not start: %q %v", line, err)
+	}
+	c, err := net.Dial("tcp", strings.TrimSpace(strings.TrimPrefix(line, "LISTEN ")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	br := bufio.NewReader(c)
+	body := strings.Repeat("x", 32<<10)
+	var msg string
+	for i := 0; msg == "" && i < 200; i++ { // 6.4 MB at most, far past the limit
+		fmt.Fprintf(c, "POST /up HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		if _, err := readResponse(br); err != nil {
+			t.Fatalf("request %d was not relayed: %v", i, err)
+		}
+		select {
+		case msg = <-told:
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if msg == "" {
+		select {
+		case msg = <-told:
+		case <-time.After(3 * time.Second):
+			t.Fatal("the recorder never said the capture stopped")
+		}
+	}
+	if !strings.Contains(msg, "file too large") && !strings.Contains(msg, "no space") {
+		t.Errorf("the message does not say why: %q", msg)
+	}
+	// The relay still forwards.
+	fmt.Fprintf(c, "GET /after HTTP/1.1\r\n\r\n")
+	if _, err := readResponse(br); err != nil {
+		t.Fatalf("after the capture stopped, the relay stopped too: %v", err)
 	}
 }

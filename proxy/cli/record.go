@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"ptth-inspector/proxy/engine"
 )
@@ -88,11 +89,31 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	if started != nil {
 		started(e.Options().Listen)
 	}
-	<-stop
+	watchCapture(e, stderr, stop)
 	if err := e.Close(); err != nil {
 		return fail(stderr, "record: closing capture: %v", err)
 	}
 	st := e.Store.Stats()
 	fmt.Fprintf(stderr, "recorded %s, %s, %s\n", plural(st.Sessions, "session"), plural(st.Exchanges, "exchange"), plural(int(st.Bytes), "byte"))
 	return 0
+}
+
+// watchCapture waits for stop, and says once, as soon as it happens, that
+// the capture file can no longer be written (a full disk): the relay goes
+// on forwarding, but nothing more reaches the file.
+func watchCapture(e *engine.Engine, stderr io.Writer, stop <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	told := false
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			if err := e.Store.Err(); err != nil && !told {
+				told = true
+				fmt.Fprintf(stderr, "ptth-inspector: record: %v; the relay goes on forwarding, but nothing more is recorded\n", err)
+			}
+		}
+	}
 }

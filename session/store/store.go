@@ -93,7 +93,7 @@ func (st *Store) PutExchange(e *session.Exchange) {
 		kept, err := sp.Spill(e)
 		if err != nil {
 			st.sinkErr = err
-			slog.Error("capture write failed; capture continues in memory only", "err", err)
+			slog.Error("capture write failed: nothing more reaches the capture file (the relay goes on forwarding)", "err", err)
 		}
 		e, write = kept, false
 	}
@@ -141,7 +141,7 @@ func (st *Store) writeLocked(f func(Sink) error) {
 	}
 	if err := f(st.sink); err != nil {
 		st.sinkErr = err
-		slog.Error("capture write failed; capture continues in memory only", "err", err)
+		slog.Error("capture write failed: nothing more reaches the capture file (the relay goes on forwarding)", "err", err)
 	}
 }
 
