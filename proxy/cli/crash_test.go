@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,25 +41,8 @@ func TestHelperRecorder(t *testing.T) {
 // with SIGKILL mid-capture, and checks that the capture opens and holds every
 // exchange completed more than a second before the kill.
 func TestRecorderSurvivesSIGKILL(t *testing.T) {
-	up, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer up.Close()
-	go serveOK(up)
 	out := filepath.Join(t.TempDir(), "crash.ptthcap")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRecorder$")
-	cmd.Env = append(os.Environ(), "PTTH_RECORDER_ARGS=--listen 127.0.0.1:0 --upstream "+up.Addr().String()+" --out "+out)
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "LISTEN ") {
-		t.Fatalf("recorder did not start: %q %v", line, err)
-	}
-	addr := strings.TrimSpace(strings.TrimPrefix(line, "LISTEN "))
+	cmd, addr, _ := startRecorder(t, out)
 
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -156,37 +141,16 @@ func TestRecorderSaysWhenTheCaptureStops(t *testing.T) {
 	if !canLimitFileSize {
 		t.Skip("no file size limit on this system")
 	}
-	up, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer up.Close()
-	go serveOK(up)
-	out := filepath.Join(t.TempDir(), "full.ptthcap")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRecorder$")
-	cmd.Env = append(os.Environ(), "PTTH_RECORDER_FSIZE=200000",
-		"PTTH_RECORDER_ARGS=--listen 127.0.0.1:0 --upstream "+up.Addr().String()+" --out "+out)
-	stdout, _ := cmd.StdoutPipe()
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	told := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "nothing more is recorded") {
-				told <- sc.Text()
-				return
+	_, addr, stderr := startRecorder(t, filepath.Join(t.TempDir(), "full.ptthcap"), "PTTH_RECORDER_FSIZE=200000")
+	told := func() string {
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.Contains(l, "nothing more is recorded") {
+				return l
 			}
 		}
-	}()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "LISTEN ") {
-		t.Fatalf("recorder did not start: %q %v", line, err)
+		return ""
 	}
-	c, err := net.Dial("tcp", strings.TrimSpace(strings.TrimPrefix(line, "LISTEN ")))
+	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,17 +164,14 @@ func TestRecorderSaysWhenTheCaptureStops(t *testing.T) {
 		if _, err := readResponse(br); err != nil {
 			t.Fatalf("request %d was not relayed: %v", i, err)
 		}
-		select {
-		case msg = <-told:
-		case <-time.After(20 * time.Millisecond):
-		}
+		time.Sleep(20 * time.Millisecond)
+		msg = told()
+	}
+	for deadline := time.Now().Add(3 * time.Second); msg == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		msg = told()
 	}
 	if msg == "" {
-		select {
-		case msg = <-told:
-		case <-time.After(3 * time.Second):
-			t.Fatal("the recorder never said the capture stopped")
-		}
+		t.Fatalf("the recorder never said the capture stopped; stderr:\n%s", stderr.String())
 	}
 	if !strings.Contains(msg, "file too large") && !strings.Contains(msg, "no space") {
 		t.Errorf("the message does not say why: %q", msg)
@@ -220,4 +181,53 @@ func TestRecorderSaysWhenTheCaptureStops(t *testing.T) {
 	if _, err := readResponse(br); err != nil {
 		t.Fatalf("after the capture stopped, the relay stopped too: %v", err)
 	}
+}
+
+// startRecorder runs the recorder in a subprocess (see TestHelperRecorder)
+// relaying to an upstream that answers 200 to everything and writing out,
+// with env added; it returns the process, the address it listens on and
+// what it wrote to stderr so far. The process is killed when the test ends.
+func startRecorder(t *testing.T, out string, env ...string) (*exec.Cmd, string, *lockedBuffer) {
+	t.Helper()
+	up, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { up.Close() })
+	go serveOK(up)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRecorder$")
+	cmd.Env = append(append(os.Environ(), env...),
+		"PTTH_RECORDER_ARGS=--listen 127.0.0.1:0 --upstream "+up.Addr().String()+" --out "+out)
+	stdout, _ := cmd.StdoutPipe()
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "LISTEN ") {
+		t.Fatalf("recorder did not start: %q %v", line, err)
+	}
+	return cmd, strings.TrimSpace(strings.TrimPrefix(line, "LISTEN ")), stderr
+}
+
+// lockedBuffer collects a subprocess's output while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns everything written so far.
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
