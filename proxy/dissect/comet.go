@@ -134,10 +134,8 @@ func (b *CometBook) responseDone(c *Conn, carrier *session.Exchange) {
 	for _, e := range d.Events {
 		req := e.Request()
 		req.First, req.Last = carrier.Response.First, carrier.Response.Last
-		c.seq++
-		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq,
-			Direction: session.Reverse, Transport: session.COMET, Request: req,
-			MessageID: e.MessageID, Carriers: []string{carrier.ID}}
+		ex := c.newExchange(session.FromUpstream)
+		ex.Transport, ex.Request, ex.MessageID, ex.Carriers = session.COMET, req, e.MessageID, []string{carrier.ID}
 		b.mu.Lock()
 		k := cometKey{host, e.MessageID}
 		if of, ok := b.injected[k]; ok {

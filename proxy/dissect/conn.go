@@ -118,12 +118,13 @@ func (c *Conn) End(now time.Time, cause string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.endEarly(now)
+	interim := c.interimOnly()
 	for i, ex := range c.pending {
 		cp := *ex
 		cp.Error = "connection closed before the response"
-		if m := c.interimOnly(); i == 0 && m != nil {
-			cp.Response = m // the bytes stay with the exchange they began to answer
-			cp.Error = "connection closed after an interim " + strconv.Itoa(m.Status) + " " + m.Reason + ", before the final response"
+		if i == 0 && interim != nil {
+			cp.Response = interim // the bytes stay with the exchange they began to answer
+			cp.Error = "connection closed after an interim " + strconv.Itoa(interim.Status) + " " + interim.Reason + ", before the final response"
 		}
 		if cause != "" {
 			cp.Error += " (" + cause + ")"
@@ -169,6 +170,21 @@ func (c *Conn) hintOn(ex *session.Exchange, code, text string) {
 	ex.Hints = append(slices.Clone(ex.Hints), session.Hint{Code: code, Text: text, Exchange: ex.ID})
 }
 
+// newExchange starts the session's next exchange, asked by asker: one the
+// upstream asks is reversed, over PTTH.
+func (c *Conn) newExchange(asker session.Side) *session.Exchange {
+	c.seq++
+	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq}
+	if asker == session.FromUpstream {
+		ex.Direction, ex.Transport = session.Reverse, session.PTTH
+	}
+	return ex
+}
+
+// errPipelinedPastUpgrade is the error of a request the client sent behind
+// its upgrade offer: after the 101 nothing answers it.
+const errPipelinedPastUpgrade = "request pipelined after the upgrade was never answered"
+
 // flipped reports whether the upstream is now the side that asks.
 func (c *Conn) flipped() bool { return c.sess.Flip != nil }
 
@@ -180,16 +196,13 @@ func (c *Conn) onRequest(side session.Side, m *session.Message) {
 	if side == session.FromClient && c.flipped() {
 		// Begun before the 101 (see ResumeBefore) and ended after it: no
 		// answer can come; it must not take the client's next response.
-		c.seq++
-		c.rec.PutExchange(&session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
-			Error: "request pipelined after the upgrade was never answered"})
+		ex := c.newExchange(side)
+		ex.Request, ex.Error = m, errPipelinedPastUpgrade
+		c.rec.PutExchange(ex)
 		return
 	}
-	c.seq++
-	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m}
-	if side == session.FromUpstream {
-		ex.Direction, ex.Transport = session.Reverse, session.PTTH
-	}
+	ex := c.newExchange(side)
+	ex.Request = m
 	c.checkMessage("request", m, ex)
 	if len(c.marks[side]) > 0 {
 		ex.Injected, ex.ReplayOf = true, c.marks[side][0]
@@ -248,12 +261,8 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 		if c.answerEarly(side, m) {
 			return
 		}
-		c.seq++
-		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Response: m,
-			Error: "response to a request never sent"}
-		if side == session.FromClient {
-			ex.Direction, ex.Transport = session.Reverse, session.PTTH
-		}
+		ex := c.newExchange(1 - side)
+		ex.Response, ex.Error = m, "response to a request never sent"
 		c.hintOn(ex, session.HintUnsolicitedResponse, fmt.Sprintf("%s sent a response to a request never sent", sideName(side)))
 		c.rec.PutExchange(ex)
 		return
@@ -303,7 +312,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	c.readers[session.FromClient].ResumeBefore(m.Last)
 	for _, p := range c.pending {
 		cp := *p
-		cp.Error = "request pipelined after the upgrade was never answered"
+		cp.Error = errPipelinedPastUpgrade
 		c.rec.PutExchange(&cp)
 	}
 	c.pending = nil

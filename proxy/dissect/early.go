@@ -24,11 +24,8 @@ func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 		return false // a second answer to one request answers nothing
 	}
 	c.earlyAt = at
-	c.seq++
-	ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: begun, Response: m}
-	if side == session.FromClient {
-		ex.Direction, ex.Transport = session.Reverse, session.PTTH
-	}
+	ex := c.newExchange(1 - side)
+	ex.Request, ex.Response = begun, m
 	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
 		Text: fmt.Sprintf("%s answered before the request was complete", sideName(side))}}
 	c.checkMessage("response", m, ex)

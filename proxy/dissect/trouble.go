@@ -60,12 +60,8 @@ func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 		if c.requestAnswered(side, m, err) {
 			return
 		}
-		c.seq++
-		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Request: m,
-			Error: "request cut short: " + err.Error()}
-		if side == session.FromUpstream {
-			ex.Direction, ex.Transport = session.Reverse, session.PTTH
-		}
+		ex := c.newExchange(side)
+		ex.Request, ex.Error = m, "request cut short: "+err.Error()
 		c.rec.PutExchange(ex)
 		return
 	}
@@ -75,12 +71,8 @@ func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 			return // not even a status line: the raw bytes and the hints say it all
 		}
 		// Still shown, bytes and all, though nothing asked for it.
-		c.seq++
-		ex := &session.Exchange{ID: c.ids.next(), Session: c.sess.ID, Seq: c.seq, Response: m,
-			Error: "response cut short: " + err.Error() + "; no request was waiting for it"}
-		if side == session.FromClient {
-			ex.Direction, ex.Transport = session.Reverse, session.PTTH
-		}
+		ex := c.newExchange(1 - side)
+		ex.Response, ex.Error = m, "response cut short: "+err.Error()+"; no request was waiting for it"
 		c.rec.PutExchange(ex)
 		return
 	}
