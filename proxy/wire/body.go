@@ -148,7 +148,6 @@ func (r *Reader) stepChunkSize(p []byte, _ time.Time) int {
 	if !done {
 		return n
 	}
-	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	r.keepLine()
@@ -203,7 +202,6 @@ func (r *Reader) stepTrailer(p []byte, t time.Time) int {
 	if !done {
 		return n
 	}
-	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	r.keepLine()

@@ -50,7 +50,7 @@ func (r *Reader) stepStart(p []byte, t time.Time) int {
 		return n
 	}
 	r.msgWire = r.lwhol
-	r.bareLF = !r.crlf
+	r.bareLF = !r.crlf // what readLine noted before the start line is not this message's
 	if msg := r.startLine(); msg != "" {
 		r.brk(r.offset, msg)
 		return n
@@ -171,7 +171,6 @@ func (r *Reader) stepHead(p []byte, t time.Time) int {
 	if !done {
 		return n
 	}
-	r.bareLF = r.bareLF || !r.crlf
 	at := r.offset + r.msgWire
 	r.msgWire += r.lwhol
 	o := len(r.hbuf)

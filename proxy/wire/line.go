@@ -21,6 +21,10 @@ type lineState struct {
 	crlf  bool   // the line ended with CR LF (else LF alone)
 	over  bool   // the content was longer than max and text is its start
 	lwhol int64  // wire bytes of the whole line, line end included
+
+	// bareLF: a line read since the current message's start line ended in
+	// LF alone (stepStart resets it; chunk data's line end sets it too).
+	bareLF bool
 }
 
 // readLine consumes bytes of p up to and including the next LF. It returns
@@ -47,6 +51,7 @@ func (l *lineState) readLine(p []byte) (int, bool) {
 		whole = l.lbuf
 	}
 	l.crlf = l.lwire > 0 && l.llast == '\r'
+	l.bareLF = l.bareLF || !l.crlf
 	n := l.lwire
 	if l.crlf {
 		n--

@@ -151,8 +151,7 @@ type Reader struct {
 	startOK  bool // the pending start line's prefix was checked and looks like HTTP
 	headKind Kind // kind of the message being parsed
 	spool    Spool
-	spoolAt  int  // kept bytes past which a message spools
-	bareLF   bool // a framing line of the current message ended in LF alone
+	spoolAt  int // kept bytes past which a message spools
 
 	lineState
 	headState
