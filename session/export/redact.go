@@ -215,10 +215,11 @@ func (r *Redactor) Line(line []byte) []byte {
 	if framingLine.Match(line) {
 		return line
 	}
-	if name, _, ok := headerLine(line); ok && framing(name) {
+	name, value, ok := headerLine(line)
+	if ok && framing(name) {
 		return line
 	}
-	if name, value, ok := headerLine(line); ok && r.Redacts(name) {
+	if ok && r.Redacts(name) {
 		r.learnHeader(name, value)
 		trimmed := strings.TrimLeft(value, " \t")
 		lead := value[:len(value)-len(trimmed)]
