@@ -55,11 +55,12 @@ func headerCounts(parts ...*Part) string {
 		}
 	}
 	var kinds []string
+	var only Kind
 	total := 0
 	for _, k := range []Kind{Changed, Added, Removed} {
 		if n[k] > 0 {
 			kinds = append(kinds, fmt.Sprintf("%d %s", n[k], k))
-			total += n[k]
+			only, total = k, total+n[k]
 		}
 	}
 	switch {
@@ -68,10 +69,9 @@ func headerCounts(parts ...*Part) string {
 	case len(kinds) > 1:
 		return fmt.Sprintf("%d headers differ (%s)", total, strings.Join(kinds, ", "))
 	case total == 1:
-		return "1 header " + strings.TrimPrefix(kinds[0], "1 ")
+		return fmt.Sprintf("1 header %s", only)
 	}
-	count, kind, _ := strings.Cut(kinds[0], " ")
-	return count + " headers " + kind
+	return fmt.Sprintf("%d headers %s", total, only)
 }
 
 // startChanges describes a missing message or the start-line fields that
