@@ -92,8 +92,7 @@ func (st *Store) PutExchange(e *session.Exchange) {
 	if sp, ok := st.sink.(Spiller); ok && st.sinkErr == nil {
 		kept, err := sp.Spill(e)
 		if err != nil {
-			st.sinkErr = err
-			slog.Error("capture write failed: nothing more reaches the capture file (the relay goes on forwarding)", "err", err)
+			st.failLocked(err)
 		}
 		e, write = kept, false
 	}
@@ -140,9 +139,14 @@ func (st *Store) writeLocked(f func(Sink) error) {
 		return
 	}
 	if err := f(st.sink); err != nil {
-		st.sinkErr = err
-		slog.Error("capture write failed: nothing more reaches the capture file (the relay goes on forwarding)", "err", err)
+		st.failLocked(err)
 	}
+}
+
+// failLocked notes that the sink failed: nothing more is written to it.
+func (st *Store) failLocked(err error) {
+	st.sinkErr = err
+	slog.Error("capture write failed: nothing more reaches the capture file (the relay goes on forwarding)", "err", err)
 }
 
 // Err returns the first error the sink reported, if any.
