@@ -170,11 +170,12 @@ func (e *editor) renderViews(src source, others bool) {
 	e.headers.setLengthLocked(r.AutoLength)
 	e.autoLen.SetChecked(r.AutoLength)
 	e.renderBody()
+	note, warn := wireNote(*r)
 	e.wireInfo.Importance = widget.LowImportance
-	if len(r.Problems()) > 0 {
+	if warn {
 		e.wireInfo.Importance = widget.WarningImportance
 	}
-	e.wireInfo.SetText(wireNote(*r))
+	e.wireInfo.SetText(note)
 	e.rawInfo.SetText(e.rawNote())
 }
 

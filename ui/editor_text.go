@@ -132,34 +132,32 @@ func parseRaw(text string, f bodyForm, kept []byte) (edit.Request, error) {
 
 // wireNote says how the headers that go out differ from the table (what
 // AutoLength adds or drops) and what in the request line peers would
-// likely refuse. It is "" when there is nothing to say.
-func wireNote(r edit.Request) string {
-	check := ""
-	if p := r.Problems(); len(p) > 0 {
-		check = "Check before sending: " + strings.Join(p, "; ") + "."
-	}
-	if r.Unedited() {
-		return check
-	}
-	if check != "" {
-		check = " " + check
-	}
-	wire := r.WireHeaders()
-	var notes []string
-	for _, h := range wire {
-		if !hasHeader(r.Headers, h) {
-			notes = append(notes, fmt.Sprintf("adds %s: %s", h.Name, h.Value))
+// likely refuse, which makes it a warning. It is "" when there is nothing
+// to say.
+func wireNote(r edit.Request) (note string, warn bool) {
+	var says []string
+	if !r.Unedited() {
+		wire := r.WireHeaders()
+		var notes []string
+		for _, h := range wire {
+			if !hasHeader(r.Headers, h) {
+				notes = append(notes, fmt.Sprintf("adds %s: %s", h.Name, h.Value))
+			}
+		}
+		for _, h := range r.Headers {
+			if !hasHeader(wire, h) {
+				notes = append(notes, "drops "+h.Name+": "+h.Value)
+			}
+		}
+		if len(notes) > 0 {
+			says = append(says, "Sending "+strings.Join(notes, ", ")+".")
 		}
 	}
-	for _, h := range r.Headers {
-		if !hasHeader(wire, h) {
-			notes = append(notes, "drops "+h.Name+": "+h.Value)
-		}
+	p := r.Problems()
+	if len(p) > 0 {
+		says = append(says, "Check before sending: "+strings.Join(p, "; ")+".")
 	}
-	if len(notes) == 0 {
-		return strings.TrimSpace(check)
-	}
-	return "Sending " + strings.Join(notes, ", ") + "." + check
+	return strings.Join(says, " "), len(p) > 0
 }
 
 func hasHeader(hs []session.Header, h session.Header) bool {
