@@ -340,11 +340,10 @@ func (e *editor) context(rp replayer) context.Context {
 // the session the editor was opened on, and the next poll from that host
 // takes it, from whichever of its COMET clients polls first.
 func (e *editor) cometTarget() string {
-	s := e.in.st.Session(e.sessionID)
-	if s == nil || s.Client == "" {
+	host := e.cometHost()
+	if host == "" {
 		return "A COMET event goes to a COMET client: open the editor from one of its exchanges."
 	}
-	host := dissect.ClientHost(s.Client)
 	var clients []string
 	for _, x := range e.in.st.Sessions() {
 		if x.State == session.StateComet && x.Live() && dissect.ClientHost(x.Client) == host {
@@ -358,10 +357,23 @@ func (e *editor) cometTarget() string {
 		". The exchanges appear in the timeline when it polls."
 }
 
-// pollFrom names the host whose next poll takes a queued COMET event.
+// pollFrom names the host whose next poll takes a queued COMET event (the
+// mock server queues for its own clients instead).
 func (e *editor) pollFrom() string {
-	if s := e.in.st.Session(e.sessionID); s != nil && s.Client != "" && e.in.replayer() != nil && e.in.replayer().Mock() == nil {
-		return " from " + dissect.ClientHost(s.Client)
+	if rp := e.in.replayer(); rp == nil || rp.Mock() != nil {
+		return ""
+	}
+	if host := e.cometHost(); host != "" {
+		return " from " + host
+	}
+	return ""
+}
+
+// cometHost is the host the relay queues a COMET event from the editor
+// for: that of the session the editor was opened on ("" when unknown).
+func (e *editor) cometHost() string {
+	if s := e.in.st.Session(e.sessionID); s != nil && s.Client != "" {
+		return dissect.ClientHost(s.Client)
 	}
 	return ""
 }
