@@ -69,14 +69,11 @@ func (in *inspector) showOpen() {
 // openChosen opens a file the user chose. While the relay runs it first
 // asks: opening a file stops the relay and cuts its connections.
 func (in *inspector) openChosen(path string) {
-	var r interface{ Open() int }
-	if in.be != nil && in.be.Relay() != nil {
-		r = in.be.Relay()
-	}
-	if r == nil {
+	if in.be == nil || in.be.Relay() == nil {
 		in.openFile(path)
 		return
 	}
+	r := in.be.Relay()
 	listen, _ := in.be.Addresses()
 	msg := fmt.Sprintf("Opening %s stops the relay on %s", baseName(path), listen)
 	if n := r.Open(); n > 0 {
