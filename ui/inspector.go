@@ -36,7 +36,6 @@ type inspector struct {
 	load      *loadProgress // non-nil while a file loads into the store shown
 	opening   *loadProgress // non-nil while a file is read before it replaces the view
 	sinkErr   error         // the capture write failure the banner told of
-	openPath  string        // the file being read while opening is set
 	follow    bool
 	relaying  bool      // the relay ran at the last status update
 	selRow    int32     // selected exchange's row, -1 for none

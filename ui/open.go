@@ -22,6 +22,7 @@ import (
 type loadProgress struct {
 	done, total atomic.Int64
 	started     time.Time
+	path        string // the file being read (set while opening)
 	lastReload  time.Time
 	reloadCost  time.Duration // how long the last re-read took on the UI goroutine
 	behind      bool          // the store changed since the last re-read
@@ -101,7 +102,7 @@ func (in *inspector) loading() bool { return in.load != nil || in.opening != nil
 func (in *inspector) busyLoading(then string) bool {
 	name := in.file
 	if in.opening != nil {
-		name = in.openPath
+		name = in.opening.path
 	}
 	if in.loading() {
 		in.banner.show("Still loading "+baseName(name)+"; "+then+" when it is done.", "", nil)
@@ -117,8 +118,8 @@ func (in *inspector) openFile(path string) {
 	if in.busyLoading("open another file") {
 		return
 	}
-	op := &loadProgress{started: time.Now()}
-	in.opening, in.openPath = op, path
+	op := &loadProgress{started: time.Now(), path: path}
+	in.opening = op
 	in.status.note.SetText("Reading " + baseName(path) + "…")
 	in.updateStatus()
 	go func() {
@@ -138,7 +139,7 @@ func (in *inspector) opened(path string, op *loadProgress, o *load.Opened, err e
 		return
 	default:
 	}
-	in.opening, in.openPath = nil, ""
+	in.opening = nil
 	in.status.note.SetText("")
 	if err != nil {
 		slog.Warn("cannot open file", "path", path, "err", err)
