@@ -57,14 +57,15 @@ func ParsePartial(expr string) (*Query, []error) {
 		}
 		key, val, ok := strings.Cut(text, ":")
 		key = strings.ToLower(key)
-		if ok && !w.quoted && !knownKey(key) {
+		token := ok && !w.quoted && knownKey(key)
+		if ok && !w.quoted && !token {
 			if near := nearKey(key); near != "" {
 				errs = append(errs, fmt.Errorf("%s: is not a filter key, did you mean %s:? (quote the term to search for it as text)", key, near))
 				continue
 			}
 		}
 		switch {
-		case !ok || w.quoted || !knownKey(key):
+		case !token:
 			m := newTextMatcher(LowerASCII(text))
 			if neg {
 				q.terms = append(q.terms, term{neg: true, match: m})
