@@ -54,26 +54,18 @@ func BenchmarkRelayForward(b *testing.B) {
 func newHTTPServer(b *testing.B, body int) net.Listener {
 	ln := listen(b)
 	resp := append(fmt.Appendf(nil, "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", body), bytes.Repeat([]byte("x"), body)...)
-	go func() {
+	acceptEach(ln, func(c net.Conn) {
+		defer c.Close()
+		br := bufio.NewReader(c)
 		for {
-			c, err := ln.Accept()
-			if err != nil {
+			if _, err := readHead(br); err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					if _, err := readHead(br); err != nil {
-						return
-					}
-					if _, err := c.Write(resp); err != nil {
-						return
-					}
-				}
-			}()
+			if _, err := c.Write(resp); err != nil {
+				return
+			}
 		}
-	}()
+	})
 	return ln
 }
 

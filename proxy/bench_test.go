@@ -155,15 +155,7 @@ type ptthServer struct {
 
 func newPTTHServer(b *testing.B, n, conns int) *ptthServer {
 	s := &ptthServer{ln: listen(b), n: n, done: make(chan error, 64)}
-	go func() {
-		for {
-			c, err := s.ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { s.done <- s.serve(c) }()
-		}
-	}()
+	acceptEach(s.ln, func(c net.Conn) { s.done <- s.serve(c) })
 	return s
 }
 
@@ -284,31 +276,37 @@ func contentLength(head []byte) int64 {
 // bytes must) instead of letting the kernel splice socket to socket.
 func bareRelay(b *testing.B, upstream string, userSpace bool) string {
 	ln := listen(b)
+	acceptEach(ln, func(c net.Conn) {
+		up, err := net.Dial("tcp", upstream)
+		if err != nil {
+			c.Close()
+			return
+		}
+		copyConn := func(dst, src net.Conn) {
+			if userSpace {
+				io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, make([]byte, 64<<10))
+			} else {
+				io.Copy(dst, src)
+			}
+		}
+		go func() { copyConn(up, c); up.(*net.TCPConn).CloseWrite() }()
+		copyConn(c, up)
+		c.Close()
+		up.Close()
+	})
+	return ln.Addr().String()
+}
+
+// acceptEach serves every connection ln accepts with handle, each on a
+// goroutine of its own, until ln closes.
+func acceptEach(ln net.Listener, handle func(net.Conn)) {
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			go func() {
-				up, err := net.Dial("tcp", upstream)
-				if err != nil {
-					c.Close()
-					return
-				}
-				copyConn := func(dst, src net.Conn) {
-					if userSpace {
-						io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, make([]byte, 64<<10))
-					} else {
-						io.Copy(dst, src)
-					}
-				}
-				go func() { copyConn(up, c); up.(*net.TCPConn).CloseWrite() }()
-				copyConn(c, up)
-				c.Close()
-				up.Close()
-			}()
+			go handle(c)
 		}
 	}()
-	return ln.Addr().String()
 }
