@@ -118,7 +118,11 @@ const prefTheme = "theme"
 func (in *inspector) jumpTo(id string) {
 	row := in.model.RowOf(id)
 	if row < 0 {
-		in.banner.show("Exchange "+id+" is not in this capture.", "", nil)
+		msg := in.exchangeName(id, true) + " is not in the timeline now."
+		if in.st.Exchange(id) == nil {
+			msg = "Exchange " + shortID(id) + " is not in this capture."
+		}
+		in.banner.show(msg, "", nil)
 		return
 	}
 	in.follow = false

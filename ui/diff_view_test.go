@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	fynetheme "fyne.io/fyne/v2/theme"
 
 	"ptth-inspector/session"
@@ -102,5 +103,25 @@ func TestMarkForDiffThenDiffWithMarked(t *testing.T) {
 	h.in.diffWithOriginal() // "a" is no replay
 	if !strings.Contains(h.in.banner.message(), "replayed exchange") {
 		t.Errorf("banner = %q", h.in.banner.message())
+	}
+}
+
+func TestTimingNamesTheOriginalOfAReplayAndGoesToIt(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	diffPair(t, h)
+	h.tapRow("↻ /status")
+	if got := h.in.detail.timing.field("Replay of"); got != "#1 GET /status on 127.0.0.1:5000" {
+		t.Errorf("Replay of = %q", got)
+	}
+	test.Tap(findButton(t, h.in.detail.timing.box, "Go to the original"))
+	if e := h.in.selected(); e == nil || e.ID != "a" {
+		t.Fatalf("selected %+v after Go to the original", e)
+	}
+	if findButtonOrNil(h.in.detail.timing.box, "Go to the original") != nil {
+		t.Error("the original offers to go to an original of its own")
+	}
+	h.in.jumpTo("missing-0123456789")
+	if got := h.in.banner.message(); got != "Exchange missing- is not in this capture." {
+		t.Errorf("banner = %q", got)
 	}
 }

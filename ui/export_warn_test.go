@@ -41,6 +41,9 @@ func TestExportOfADamagedCaptureWritesTheRestAndSaysWhatIsMissing(t *testing.T) 
 	}
 	h.in.openFile(path)
 	h.waitFor("the capture to load", func() bool { return !h.in.loading() })
+	if got := h.in.banner.message(); !strings.HasPrefix(got, "damaged.ptthcap is damaged (1 problem); showing what could be read. First: corrupt data at offset") {
+		t.Errorf("banner after opening = %q", got)
+	}
 	out := filepath.Join(dir, "damaged.json")
 	h.in.exportTo(out, exportChoice{format: export.JSON})
 	h.waitFor("the export's warnings", func() bool { return strings.Contains(overlayText(h.in.win), "Wrote damaged.json, with 2 warnings") })

@@ -167,16 +167,8 @@ func (p *interceptPanel) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	row := o.(*fyne.Container)
 	label := row.Objects[0].(*widget.Label)
 	buttons := row.Objects[1].(*fyne.Container).Objects
-	arrow := "→"
-	if pd.Exchange.Direction == session.Reverse {
-		arrow = "←"
-	}
-	who := ""
-	if s := p.in.st.Session(pd.Exchange.Session); s != nil && s.Client != "" {
-		who = " on " + s.Client
-	}
-	label.SetText(fmt.Sprintf("%s #%d %s %s%s   (forwarded unchanged in %ds)", arrow, pd.Exchange.Seq, pd.Exchange.Request.Method,
-		clip(pd.Exchange.Request.Target, 60), who, int(time.Until(pd.Deadline).Seconds())))
+	label.SetText(fmt.Sprintf("%s %s   (forwarded unchanged in %ds)", arrowOf(pd.Exchange.Direction),
+		p.in.nameOf(pd.Exchange, true), int(time.Until(pd.Deadline).Seconds())))
 	id := pd.Exchange.ID
 	buttons[0].(*widget.Button).OnTapped = func() { p.act(func(r *proxy.Relay) error { return r.Resume(id, nil) }) }
 	buttons[1].(*widget.Button).OnTapped = func() { p.edit(pd) }

@@ -1,6 +1,10 @@
 package ui
 
-import "fmt"
+import (
+	"fmt"
+
+	"ptth-inspector/session"
+)
 
 // Exchanges and sessions are named in messages, titles and links the way
 // the timeline and the session list show them, never by their uuids: a
@@ -23,6 +27,12 @@ func (in *inspector) exchangeName(id string, withClient bool) string {
 	if e == nil {
 		return "exchange " + shortID(id)
 	}
+	return in.nameOf(e, withClient)
+}
+
+// nameOf is exchangeName for an exchange at hand (one paused at a
+// breakpoint, say, which the store may not list yet).
+func (in *inspector) nameOf(e *session.Exchange, withClient bool) string {
 	name := fmt.Sprintf("#%d", e.Seq)
 	switch {
 	case e.Request != nil:

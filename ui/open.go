@@ -184,12 +184,8 @@ func (in *inspector) loaded(path string, closer io.Closer, warnings []string, er
 	case err != nil:
 		in.banner.show(fmt.Sprintf("%s could not be read to its end; showing what came before: %v", baseName(path), err), "Open another…", in.showOpen)
 	case len(warnings) > 0:
-		problems := fmt.Sprintf("%d problems", len(warnings))
-		if len(warnings) == 1 {
-			problems = "1 problem"
-		}
 		in.banner.show(fmt.Sprintf("%s is damaged (%s); showing what could be read. First: %s",
-			baseName(path), problems, warnings[0]), "", nil)
+			baseName(path), plural(len(warnings), "problem"), warnings[0]), "", nil)
 	}
 }
 

@@ -24,15 +24,21 @@ import (
 // findButton returns the button labelled text under o.
 func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
+	found := findButtonOrNil(o, text)
+	if found == nil {
+		t.Fatalf("no %q button", text)
+	}
+	return found
+}
+
+// findButtonOrNil returns the button labelled text under o, or nil.
+func findButtonOrNil(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
 	walk(o, nil, func(o fyne.CanvasObject, _ fyne.Tappable) {
 		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
 			found = b
 		}
 	})
-	if found == nil {
-		t.Fatalf("no %q button", text)
-	}
 	return found
 }
 

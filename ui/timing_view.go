@@ -23,7 +23,7 @@ type timingView struct {
 }
 
 func newTimingView(in *inspector) *timingView {
-	v := &timingView{in: in, form: container.NewStack(widget.NewForm()), jump: container.NewHBox()}
+	v := &timingView{in: in, form: container.NewStack(widget.NewForm()), jump: container.NewVBox()}
 	v.box = container.NewVScroll(container.NewVBox(v.form, v.jump))
 	return v
 }
@@ -70,7 +70,7 @@ func (v *timingView) show(e *session.Exchange) {
 		add("COMET message-id", e.MessageID)
 	}
 	if e.ReplayOf != "" {
-		add("Replay of", e.ReplayOf)
+		add("Replay of", v.in.exchangeName(e.ReplayOf, true))
 	}
 	v.form.Objects = []fyne.CanvasObject{form}
 	v.form.Refresh()
@@ -81,10 +81,14 @@ func (v *timingView) show(e *session.Exchange) {
 		links, label = e.Carries, "Carries COMET:"
 	}
 	if len(links) > 0 {
-		v.jump.Add(widget.NewLabel(label))
+		row := container.NewHBox(widget.NewLabel(label))
 		for _, id := range links {
-			v.jump.Add(widget.NewButton(v.in.exchangeName(id, false), func() { v.in.jumpTo(id) }))
+			row.Add(widget.NewButton(v.in.exchangeName(id, false), func() { v.in.jumpTo(id) }))
 		}
+		v.jump.Add(row)
+	}
+	if id := e.ReplayOf; id != "" {
+		v.jump.Add(container.NewHBox(widget.NewButton("Go to the original", func() { v.in.jumpTo(id) })))
 	}
 	v.jump.Refresh()
 }
