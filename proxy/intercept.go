@@ -209,7 +209,10 @@ func (lc *liveConn) pauseIfMatched(ex *session.Exchange, data []byte) ([]byte, b
 		lc.d.Drop(ex.ID, "dropped at a breakpoint")
 		return nil, false
 	case string(d.data) != string(p.Raw):
-		lc.d.Annotate(ex.ID, session.Hint{Code: session.HintPaused, Text: "edited at a breakpoint; the capture shows the original bytes"})
+		if err := lc.d.Edited(ex.ID, d.data, time.Now()); err != nil {
+			lc.d.Annotate(ex.ID, session.Hint{Code: session.HintPaused,
+				Text: "edited at a breakpoint into bytes that are not one request (" + err.Error() + "); the capture shows the original"})
+		}
 	}
 	return d.data, true
 }

@@ -236,6 +236,7 @@ type Exchange struct {
 	Direction Direction
 	Transport Transport
 	Request   *Message // nil only for a response to a request never sent
+	Original  *Message // the request as its sender sent it, when it was edited at a breakpoint (Request is what went on)
 	Response  *Message // nil while pending
 	MessageID string   // COMET message-id
 	Carriers  []string // COMET exchange: the HTTP exchanges that carried its event and reply

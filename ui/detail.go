@@ -61,7 +61,11 @@ func (d *detail) show(e *session.Exchange) {
 	d.empty.Hide()
 	d.tabs.Show()
 	reqSide, respSide := sides(e)
-	d.request.show(e.Request, "Request from "+reqSide)
+	if e.Original != nil {
+		d.request.showEdited(e.Request, e.Original, "Request from "+reqSide)
+	} else {
+		d.request.show(e.Request, "Request from "+reqSide)
+	}
 	resp := "Response from " + respSide
 	if slices.ContainsFunc(e.Hints, func(h session.Hint) bool { return h.Code == session.HintAnswered }) {
 		resp = "Response from the inspector (the upstream never saw the request)"

@@ -4,11 +4,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"ptth-inspector/session"
+	"ptth-inspector/session/store"
 	ptheme "ptth-inspector/theme"
 )
 
@@ -135,5 +138,45 @@ func TestDetailSaysWhenItsExchangeIsHidden(t *testing.T) {
 	h.in.filterBar.entry.SetText("")
 	if h.in.detail.hidden.Visible() {
 		t.Fatal("still marked once the filter lets it back")
+	}
+}
+
+// A request edited at a breakpoint shows as forwarded, and the button
+// swaps to what the client sent and back; Timing says how long it was held.
+func TestEditedRequestShowsBothVersions(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	st := store.New(nil)
+	st.PutSession(&session.Session{ID: "s1", Client: "127.0.0.1:5000", Upstream: "127.0.0.1:9999", Started: t0})
+	orig := message("GET /before HTTP/1.1\r\nHost: x\r\n\r\n", 0)
+	st.PutExchange(&session.Exchange{ID: "a", Session: "s1", Seq: 1, Original: orig,
+		Request:  message("DELETE /after HTTP/1.1\r\nHost: x\r\nX-Why: edited\r\n\r\n", 1500*time.Millisecond),
+		Response: message("HTTP/1.1 204 No Content\r\n\r\n", 1600*time.Millisecond),
+		Hints:    []session.Hint{{Code: session.HintPaused, Text: "edited at a breakpoint", Exchange: "a"}}})
+	h.in.attach(st, nil)
+	h.in.tick()
+	h.tapRow("/after")
+	v := h.in.detail.request
+	if !strings.HasSuffix(v.title.Text, "edited at a breakpoint: as forwarded · 2 headers · 50 B on the wire") ||
+		!strings.HasPrefix(v.head.lines.Line(0), "DELETE /after") || !v.swap.Visible() || v.swap.Text != "Show original" {
+		t.Fatalf("forwarded version: title %q, first line %q, swap %q", v.title.Text, v.head.lines.Line(0), v.swap.Text)
+	}
+	test.Tap(v.swap)
+	if !strings.Contains(v.title.Text, "before it was edited at a breakpoint · 1 header") ||
+		!strings.HasPrefix(v.head.lines.Line(0), "GET /before") || v.swap.Text != "Show forwarded" {
+		t.Fatalf("original version: title %q, first line %q, swap %q", v.title.Text, v.head.lines.Line(0), v.swap.Text)
+	}
+	if got := h.in.detail.timing.field("Held at a breakpoint"); got == "" || got == "—" {
+		t.Errorf("Held at a breakpoint = %q", got)
+	}
+	test.Tap(v.swap)
+	if !strings.HasPrefix(v.head.lines.Line(0), "DELETE /after") {
+		t.Fatalf("back to forwarded: first line %q", v.head.lines.Line(0))
+	}
+	// An exchange that was not edited has no swap button.
+	st.PutExchange(&session.Exchange{ID: "b", Session: "s1", Seq: 2, Request: message("GET /plain HTTP/1.1\r\n\r\n", 2*time.Second)})
+	h.in.tick()
+	h.tapRow("/plain")
+	if v.swap.Visible() || !strings.HasPrefix(v.head.lines.Line(0), "GET /plain") {
+		t.Errorf("plain request: swap visible %v, first line %q", v.swap.Visible(), v.head.lines.Line(0))
 	}
 }

@@ -21,10 +21,16 @@ type messageView struct {
 	head  *linesView
 	body  *bodyViewer
 	copy  *widget.Button
+	swap  *widget.Button // shows the other of an edited request's two versions
 	split *container.Split
 	box   fyne.CanvasObject
 	msg   *session.Message
 	kept  float64 // the split's offset while a bodiless message has the room, else 0
+	// An exchange edited at a breakpoint has two requests: the one that
+	// went on (sent) and the one its sender sent (orig); swap shows either.
+	sent, orig *session.Message
+	origShown  bool
+	what       string
 }
 
 // headRoom is the split offset that gives the headers most of the tab when
@@ -38,7 +44,12 @@ func newMessageView(in *inspector) *messageView {
 	v.copy = widget.NewButtonWithIcon("Copy headers", fynetheme.ContentCopyIcon(), func() {
 		in.app.Clipboard().SetContent(strings.Join(body.HeadLines(v.msg), "\n"))
 	})
-	top := container.NewBorder(container.NewBorder(nil, nil, nil, v.copy, v.title), nil, nil, nil, v.head.object())
+	v.swap = widget.NewButtonWithIcon("Show original", fynetheme.HistoryIcon(), func() {
+		v.origShown = !v.origShown
+		v.showVersion()
+	})
+	v.swap.Hide()
+	top := container.NewBorder(container.NewBorder(nil, nil, nil, container.NewHBox(v.swap, v.copy), v.title), nil, nil, nil, v.head.object())
 	v.split = container.NewVSplit(top, v.body.object())
 	v.split.Offset = 0.4
 	v.box = v.split
@@ -47,8 +58,36 @@ func newMessageView(in *inspector) *messageView {
 
 func (v *messageView) object() fyne.CanvasObject { return v.box }
 
+// showEdited displays a request edited at a breakpoint: sent, as it went
+// on, or orig, as its sender sent it, as the swap button chooses (the
+// choice stays while the same exchange is shown).
+func (v *messageView) showEdited(sent, orig *session.Message, what string) {
+	if orig != v.orig {
+		v.origShown = false
+	}
+	v.sent, v.orig, v.what = sent, orig, what
+	v.swap.Show()
+	v.showVersion()
+}
+
+func (v *messageView) showVersion() {
+	if v.origShown {
+		v.swap.SetText("Show forwarded")
+		v.showMessage(v.orig, v.what+", before it was edited at a breakpoint")
+		return
+	}
+	v.swap.SetText("Show original")
+	v.showMessage(v.sent, v.what+", edited at a breakpoint: as forwarded")
+}
+
 // show displays m; what says whose message it is ("request from upstream").
 func (v *messageView) show(m *session.Message, what string) {
+	v.sent, v.orig = nil, nil
+	v.swap.Hide()
+	v.showMessage(m, what)
+}
+
+func (v *messageView) showMessage(m *session.Message, what string) {
 	same := m == v.msg
 	v.msg = m
 	if m == nil {

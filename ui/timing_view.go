@@ -51,6 +51,9 @@ func (v *timingView) show(e *session.Exchange) {
 		form.Append(k, l)
 	}
 	rq, rs := e.Request, e.Response
+	if o := e.Original; o != nil && rq != nil {
+		add("Held at a breakpoint", phase(o.Last, rq.First))
+	}
 	if rq != nil {
 		add("Request started", stamp(rq.First))
 		add("Request sent", phase(rq.First, rq.Last))

@@ -80,32 +80,46 @@ func (c *Conn) opaqueLocked() bool { return c.sess.State == session.StateOpaque 
 
 // checkOneRequest makes sure b is exactly one complete request.
 func checkOneRequest(b []byte) error {
-	var h oneMessage
-	r := wire.NewReader(wire.Requests, &h, wire.Limits{})
-	r.Feed(b, time.Time{})
-	switch {
-	case h.err != nil:
-		return fmt.Errorf("not a request: %w", h.err)
-	case h.n == 0:
-		return errors.New("not a complete request (is the head ended by an empty line, and the body as long as Content-Length says?)")
-	case h.n > 1:
-		return fmt.Errorf("%d requests where one was expected", h.n)
-	case r.Offset() != int64(len(b)):
-		return fmt.Errorf("%d bytes after the request", int64(len(b))-r.Offset())
-	}
-	return nil
+	_, err := readOneRequest(b, time.Time{})
+	return err
 }
 
+// readOneRequest reads b, which must be exactly one complete request, as
+// if all of it crossed the relay at now.
+func readOneRequest(b []byte, now time.Time) (*session.Message, error) {
+	var h oneMessage
+	r := wire.NewReader(wire.Requests, &h, wire.Limits{})
+	r.Feed(b, now)
+	switch {
+	case h.err != nil:
+		return nil, fmt.Errorf("not a request: %w", h.err)
+	case h.n == 0:
+		return nil, errors.New("not a complete request (is the head ended by an empty line, and the body as long as Content-Length says?)")
+	case h.n > 1:
+		return nil, fmt.Errorf("%d requests where one was expected", h.n)
+	case r.Offset() != int64(len(b)):
+		return nil, fmt.Errorf("%d bytes after the request", int64(len(b))-r.Offset())
+	}
+	return h.first, nil
+}
+
+// oneMessage counts the requests a Reader finds and keeps the first.
 type oneMessage struct {
-	n   int
-	err error
+	n     int
+	first *session.Message
+	err   error
 }
 
 // NoBody is never true: only requests are read here.
 func (h *oneMessage) NoBody(*session.Message) bool { return false }
 
 // Message counts a complete request.
-func (h *oneMessage) Message(*session.Message) { h.n++ }
+func (h *oneMessage) Message(m *session.Message) {
+	if h.n == 0 {
+		h.first = m
+	}
+	h.n++
+}
 
 // Incomplete ignores a cut request: it counts as none.
 func (h *oneMessage) Incomplete(*session.Message, error) {}

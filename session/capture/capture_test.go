@@ -56,6 +56,27 @@ func TestRoundTripEveryField(t *testing.T) {
 	}
 }
 
+// An exchange edited at a breakpoint keeps the request its sender sent:
+// pending (never held back, since a held snapshot keeps only its request)
+// and complete, small and larger than a scan's window.
+func TestEditedExchangeKeepsItsOriginal(t *testing.T) {
+	w, path := create(t)
+	must(t, w.Session(sampleSession("s1")))
+	edited := sampleExchange("x1", "s1", []byte("pong"))
+	edited.Original = sampleMessage(true, []byte("the client's own body"), t0)
+	pending := &session.Exchange{ID: "x2", Session: "s1", Seq: 2, Request: sampleMessage(true, nil, t0.Add(9)),
+		Original: sampleMessage(true, bytes.Repeat([]byte("o"), 3<<20), t0)}
+	must(t, w.Exchange(edited))
+	must(t, w.Exchange(pending))
+	must(t, w.Close())
+	c := scanAll(t, path, false)
+	if len(c.sum.Warnings) != 0 || c.sum.Exchanges != 2 {
+		t.Fatalf("summary %+v", c.sum)
+	}
+	sameExchange(t, c.exchanges[0], edited)
+	sameExchange(t, c.exchanges[1], pending)
+}
+
 func TestTimesRoundTripExactly(t *testing.T) {
 	w, path := create(t)
 	now := time.Now() // has a monotonic reading, which is dropped

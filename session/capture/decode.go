@@ -262,7 +262,21 @@ func decodeExchange(b []byte, intern map[string]string) (*session.Exchange, [2]i
 	e.ReplayOf = d.str()
 	e.Hints = d.hints()
 	e.Error = d.str()
-	e.Injected = d.u8()&1 != 0
+	flags := d.u8()
+	e.Injected = flags&exInjected != 0
+	if flags&^(exInjected|exOriginal) != 0 {
+		d.fail()
+	}
+	if flags&exOriginal != 0 {
+		m, n, run := d.message()
+		if m == nil || run != nil || n > int64(len(d.b)-d.i) {
+			d.fail()
+		} else {
+			m.Raw = append([]byte(nil), d.b[d.i:d.i+int(n)]...)
+			d.i += int(n)
+			e.Original = m
+		}
+	}
 	return e, raws, runs, d.end()
 }
 

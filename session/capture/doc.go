@@ -31,7 +31,10 @@
 //	  meta:       string ID, Session, varint Seq, byte Direction,
 //	              byte Transport, message Request, message Response,
 //	              string MessageID, strings Carriers, strings Carries,
-//	              string ReplayOf, hints, string Error, byte flags (1 = Injected)
+//	              string ReplayOf, hints, string Error, byte flags (1 =
+//	              Injected, 2 = Original); with Original also message
+//	              Original (the request as its sender sent it, before an
+//	              edit at a breakpoint) and its Raw bytes, inside meta
 //	  message:    byte present (0: nil, nothing follows); byte flags
 //	              (1 Chunked, 2 Truncated, 4 InChunks, 8 Earlier), string
 //	              Method, Target, Proto, varint Status, string Reason,

@@ -210,9 +210,17 @@ func appendMessage(b []byte, m *session.Message, rawLen int64, kept *stored, at 
 	return b
 }
 
+// Flags of an exchange record.
+const (
+	exInjected = 1 // sent by the inspector itself
+	exOriginal = 2 // edited at a breakpoint: the original request and its Raw follow the flags
+)
+
 // appendExchange encodes the metadata of an exchange recorded at offset at:
-// its messages' bytes are raws, or where kept says when not nil.
-func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, kept [2]*stored) []byte {
+// its messages' bytes are raws, or where kept says when not nil; orig is
+// the Raw of e.Original (the request before an edit), which the metadata
+// holds itself.
+func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, kept [2]*stored, orig []byte) []byte {
 	b = appendString(b, e.ID)
 	b = appendString(b, e.Session)
 	b = binary.AppendVarint(b, int64(e.Seq))
@@ -227,7 +235,15 @@ func appendExchange(b []byte, e *session.Exchange, at int64, raws [2][]byte, kep
 	b = appendString(b, e.Error)
 	var flags byte
 	if e.Injected {
-		flags |= 1
+		flags |= exInjected
 	}
-	return append(b, flags)
+	if e.Original != nil {
+		flags |= exOriginal
+	}
+	b = append(b, flags)
+	if e.Original != nil {
+		b = appendMessage(b, e.Original, int64(len(orig)), nil, at)
+		b = append(b, orig...)
+	}
+	return b
 }

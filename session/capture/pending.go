@@ -20,10 +20,12 @@ type heldQueue struct {
 	at   map[string]int // exchange ID → index in list
 }
 
-// holdable reports whether e is a pending snapshot small enough to hold.
+// holdable reports whether e is a pending snapshot small enough to hold
+// (and not edited at a breakpoint: a held snapshot is written with its
+// request only).
 func holdable(e *session.Exchange) bool {
 	m := e.Request
-	return e.Pending() && m != nil && m.Ref == nil && len(m.Raw) <= InlineRaw
+	return e.Pending() && m != nil && m.Ref == nil && len(m.Raw) <= InlineRaw && e.Original == nil
 }
 
 // hold keeps e back, replacing a held snapshot of the same exchange. w.mu is held.

@@ -264,6 +264,10 @@ func (w *Writer) exchange(e *session.Exchange) (inline [2]int64, rawAt int64, er
 		}
 		raws[i], inline[i] = b, int64(len(b))
 	}
+	orig, err := wire(e.Original)
+	if err != nil {
+		return inline, 0, fmt.Errorf("exchange %s original request: %w", e.ID, err)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.usable(); err != nil {
@@ -276,7 +280,7 @@ func (w *Writer) exchange(e *session.Exchange) (inline [2]int64, rawAt int64, er
 	if err := w.releaseBefore(e.ID); err != nil {
 		return inline, 0, err
 	}
-	if rawAt, err = w.record(e, raws, kept, inline); err == nil {
+	if rawAt, err = w.record(e, raws, kept, inline, orig); err == nil {
 		w.drop(e.ID)
 	}
 	return inline, rawAt, err
@@ -285,15 +289,15 @@ func (w *Writer) exchange(e *session.Exchange) (inline [2]int64, rawAt int64, er
 // exchangeLocked writes a held pending snapshot. w.mu is held.
 func (w *Writer) exchangeLocked(e *session.Exchange) error {
 	raw := e.Request.Raw
-	_, err := w.record(e, [2][]byte{raw}, [2]*stored{}, [2]int64{int64(len(raw))})
+	_, err := w.record(e, [2][]byte{raw}, [2]*stored{}, [2]int64{int64(len(raw))}, nil)
 	return err
 }
 
 // record writes one exchange record and returns the file offset where its
 // request Raw starts. w.mu is held.
-func (w *Writer) record(e *session.Exchange, raws [2][]byte, kept [2]*stored, inline [2]int64) (rawAt int64, err error) {
+func (w *Writer) record(e *session.Exchange, raws [2][]byte, kept [2]*stored, inline [2]int64, orig []byte) (rawAt int64, err error) {
 	at := w.off
-	b := appendExchange(w.buf[:frameLen+4], e, at, raws, kept)
+	b := appendExchange(w.buf[:frameLen+4], e, at, raws, kept, orig)
 	meta := len(b) - frameLen - 4
 	if int64(len(b))-frameLen+inline[0]+inline[1] > MaxRecord {
 		w.keep(b)

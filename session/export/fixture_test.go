@@ -50,6 +50,16 @@ func fixture(t testing.TB) *Memory {
 	replay.Response = &session.Message{Proto: "HTTP/1.1", Status: 204, Reason: "No Content", Raw: []byte("HTTP/1.1 204 No Content\r\n\r\n"),
 		HeadLen: 27, First: orig.Response.First, Last: orig.Response.Last}
 	m.PutExchange(&replay)
+	// A request edited at a breakpoint: the upstream got DELETE, the
+	// client had sent GET.
+	edited := *orig
+	edited.ID, edited.Seq, edited.Hints = "edited-1", 10, []session.Hint{{Code: session.HintPaused, Text: "edited", Exchange: "edited-1"}}
+	edited.Request = &session.Message{Method: "DELETE", Target: "/up", Proto: "HTTP/1.1", Headers: []session.Header{{Name: "Host", Value: "h.example:8080"}},
+		Raw: []byte("DELETE /up HTTP/1.1\r\nHost: h.example:8080\r\n\r\n"), HeadLen: 43, First: orig.Response.First, Last: orig.Response.First}
+	edited.Original = &session.Message{Method: "GET", Target: "/up", Proto: "HTTP/1.1", Headers: []session.Header{{Name: "Host", Value: "h.example:8080"}},
+		Raw: []byte("GET /up HTTP/1.1\r\nHost: h.example:8080\r\n\r\n"), HeadLen: 40, First: orig.Request.First, Last: orig.Request.Last}
+	edited.Response = replay.Response
+	m.PutExchange(&edited)
 	return m
 }
 
@@ -78,7 +88,7 @@ func nilEmpty[T any](s []T) []T {
 
 func normExchange(t testing.TB, e *session.Exchange) session.Exchange {
 	c := *e
-	c.Request, c.Response = normMessage(t, e.Request), normMessage(t, e.Response)
+	c.Request, c.Response, c.Original = normMessage(t, e.Request), normMessage(t, e.Response), normMessage(t, e.Original)
 	c.Carriers, c.Carries, c.Hints = nilEmpty(c.Carriers), nilEmpty(c.Carries), nilEmpty(c.Hints)
 	return c
 }

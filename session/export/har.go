@@ -97,6 +97,10 @@ func harEntry(e *session.Exchange, s *session.Session) (HAREntry, error) {
 	if len(p.Hints) == 0 {
 		p.Hints = nil
 	}
+	var err error
+	if p.Original, err = MessageJSON(e.Original); err != nil {
+		return ent, err
+	}
 	if s.Flip != nil {
 		p.Flip = ts(s.Flip.At)
 	}
@@ -119,7 +123,6 @@ func harEntry(e *session.Exchange, s *session.Session) (HAREntry, error) {
 	if ip, _, err := net.SplitHostPort(host); err == nil && net.ParseIP(ip) != nil {
 		ent.ServerIPAddress = ip
 	}
-	var err error
 	if req != nil {
 		p.Target = req.Target
 		if ent.Request, err = harRequest(req, e.Direction, s); err != nil {

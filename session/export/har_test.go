@@ -152,6 +152,9 @@ func TestHARRoundTrip(t *testing.T) {
 		} else if a.Response != nil && (a.Response.Status != b.Response.Status || !sameBody(t, a.Response, b.Response)) {
 			t.Errorf("exchange %d response %+v, want %+v", i, b.Response, a.Response)
 		}
+		if (a.Original == nil) != (b.Original == nil) || a.Original != nil && string(a.Original.Raw) != string(b.Original.Raw) {
+			t.Errorf("exchange %d original request %+v, want %+v", i, b.Original, a.Original)
+		}
 		if !a.Request.First.Equal(b.Request.First) {
 			t.Errorf("exchange %d started %v, want %v", i, b.Request.First, a.Request.First)
 		}

@@ -83,6 +83,9 @@ func harExchange(ent *HAREntry, i int, m *Memory, seqs map[string]int) (*session
 	if e.Transport, err = parseEnum[session.Transport](p.Transport, transportNames); err != nil {
 		return nil, fmt.Errorf("_ptth.transport: %v", err)
 	}
+	if e.Original, err = p.Original.Message(); err != nil {
+		return nil, fmt.Errorf("_ptth.original_request%v", err)
+	}
 	u, err := url.Parse(ent.Request.URL)
 	if err != nil || (u.Host == "" && !p.NoRequest) {
 		return nil, fmt.Errorf("request.url: %q is not an absolute URL", ent.Request.URL)

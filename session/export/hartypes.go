@@ -42,23 +42,26 @@ type HAREntry struct {
 
 // HAREntryPTTH is an entry's custom field with the PTTH facts.
 type HAREntryPTTH struct {
-	Session    string     `json:"session"`
-	Exchange   string     `json:"exchange"`
-	Seq        int        `json:"seq"`
-	Direction  string     `json:"direction"`
-	Transport  string     `json:"transport"`
-	Target     string     `json:"target"`            // the request target exactly as sent
-	Started    *string    `json:"started,omitempty"` // startedDateTime with nanoseconds
-	MessageID  string     `json:"message_id,omitempty"`
-	Carriers   []string   `json:"carriers,omitempty"`
-	Carries    []string   `json:"carries,omitempty"`
-	ReplayOf   string     `json:"replay_of,omitempty"`
-	Injected   bool       `json:"injected,omitempty"` // sent by the inspector itself
-	Flip       *string    `json:"flip,omitempty"`     // when the session's roles flipped
-	Hints      []JSONHint `json:"hints,omitempty"`
-	Error      string     `json:"error,omitempty"`
-	NoRequest  bool       `json:"no_request,omitempty"`  // a response to a request never sent
-	NoResponse bool       `json:"no_response,omitempty"` // pending or failed: the response is a placeholder
+	Session   string   `json:"session"`
+	Exchange  string   `json:"exchange"`
+	Seq       int      `json:"seq"`
+	Direction string   `json:"direction"`
+	Transport string   `json:"transport"`
+	Target    string   `json:"target"`            // the request target exactly as sent
+	Started   *string  `json:"started,omitempty"` // startedDateTime with nanoseconds
+	MessageID string   `json:"message_id,omitempty"`
+	Carriers  []string `json:"carriers,omitempty"`
+	Carries   []string `json:"carries,omitempty"`
+	ReplayOf  string   `json:"replay_of,omitempty"`
+	Injected  bool     `json:"injected,omitempty"` // sent by the inspector itself
+	// Original is the request as its sender sent it, when it was edited at
+	// a breakpoint (the entry's request is what went on).
+	Original   *JSONMessage `json:"original_request,omitempty"`
+	Flip       *string      `json:"flip,omitempty"` // when the session's roles flipped
+	Hints      []JSONHint   `json:"hints,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	NoRequest  bool         `json:"no_request,omitempty"`  // a response to a request never sent
+	NoResponse bool         `json:"no_response,omitempty"` // pending or failed: the response is a placeholder
 }
 
 // HARRequest is a HAR request.

@@ -53,13 +53,16 @@ type JSONHint struct {
 
 // JSONExchange is one exchange in the JSON export.
 type JSONExchange struct {
-	ID         string       `json:"id"`
-	Session    string       `json:"session"`
-	Seq        int          `json:"seq"`
-	Direction  string       `json:"direction"` // forward or reverse
-	Transport  string       `json:"transport"` // http, ptth or comet
-	Request    *JSONMessage `json:"request"`
-	Response   *JSONMessage `json:"response"`
+	ID        string       `json:"id"`
+	Session   string       `json:"session"`
+	Seq       int          `json:"seq"`
+	Direction string       `json:"direction"` // forward or reverse
+	Transport string       `json:"transport"` // http, ptth or comet
+	Request   *JSONMessage `json:"request"`
+	Response  *JSONMessage `json:"response"`
+	// Original is the request as its sender sent it when it was edited at a
+	// breakpoint (request is what went on); absent otherwise.
+	Original   *JSONMessage `json:"original_request,omitempty"`
 	Started    *string      `json:"started"`     // the request's first byte; derived, ignored on import
 	DurationMS *float64     `json:"duration_ms"` // request's first to response's last byte; derived
 	Error      string       `json:"error"`
@@ -177,6 +180,9 @@ func ExchangeJSON(e *session.Exchange) (JSONExchange, error) {
 		return j, err
 	}
 	if j.Response, err = MessageJSON(e.Response); err != nil {
+		return j, err
+	}
+	if j.Original, err = MessageJSON(e.Original); err != nil {
 		return j, err
 	}
 	j.Started = ts(e.Started())

@@ -141,6 +141,9 @@ func (j *JSONExchange) Exchange() (*session.Exchange, error) {
 	if e.Response, err = j.Response.Message(); err != nil {
 		return nil, fmt.Errorf(".response%v", err)
 	}
+	if e.Original, err = j.Original.Message(); err != nil {
+		return nil, fmt.Errorf(".original_request%v", err)
+	}
 	return e, nil
 }
 

@@ -144,7 +144,8 @@ func (d *dec) exchange(e *session.Exchange, m *[2]session.Message, v *View) {
 	e.ID, e.Session = d.str(), d.str()
 	e.Seq = int(d.varint())
 	e.Direction, e.Transport = session.Direction(d.byte()), session.Transport(d.byte())
-	e.Injected = d.byte()&1 != 0
+	flags := d.byte()
+	e.Injected = flags&1 != 0
 	base := d.fixed64()
 	if d.message(&m[0], base, v, 0) {
 		e.Request = &m[0]
@@ -164,6 +165,13 @@ func (d *dec) exchange(e *session.Exchange, m *[2]session.Message, v *View) {
 		e.Hints = hs
 	}
 	e.Error = d.str()
+	if flags&2 != 0 {
+		// Rare (edited at a breakpoint): its own allocation, never the
+		// View's scratch, which holds the request's and response's parts.
+		o := new(session.Message)
+		d.message(o, base, nil, 0)
+		e.Original = o
+	}
 }
 
 func (d *dec) message(m *session.Message, base int64, v *View, k int) bool {

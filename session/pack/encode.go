@@ -10,9 +10,10 @@ import (
 // A packed exchange is, in order (uvarint/varint as in encoding/binary):
 //
 //	str ID, str Session, varint Seq, byte Direction, byte Transport,
-//	byte flags (1 Injected), 8 bytes base time (Unix nanos; 0 when none),
+//	byte flags (1 Injected, 2 Original), 8 bytes base time (Unix nanos; 0 when none),
 //	message Request, message Response, str MessageID, strs Carriers,
-//	strs Carries, str ReplayOf, hints, str Error
+//	strs Carries, str ReplayOf, hints, str Error, [message Original when
+//	flags has 2]
 //
 // message: byte flags (0 = nil; else 1 present, 2 Chunked, 4 Truncated,
 // 8 trailers follow, 16 Raw in the arena, 32 Raw on disk), str Method,
@@ -48,6 +49,9 @@ func (a *Arena) appendExchange(b []byte, e *session.Exchange) []byte {
 	if e.Injected {
 		flags |= 1
 	}
+	if e.Original != nil {
+		flags |= 2
+	}
 	b = append(b, byte(e.Direction), byte(e.Transport), flags)
 	base := baseTime(e)
 	b = binary.LittleEndian.AppendUint64(b, uint64(base))
@@ -61,7 +65,11 @@ func (a *Arena) appendExchange(b []byte, e *session.Exchange) []byte {
 	for _, h := range e.Hints {
 		b = a.appendStr(a.appendStr(a.appendStr(b, h.Code), h.Text), h.Exchange)
 	}
-	return a.appendStr(b, e.Error)
+	b = a.appendStr(b, e.Error)
+	if e.Original != nil {
+		b = a.appendMessage(b, e.Original, base)
+	}
+	return b
 }
 
 // baseTime is the time the exchange's other times are stored relative to.

@@ -40,11 +40,21 @@ func rich() *session.Exchange {
 		Error: "connection reset"}
 }
 
+// edited is an exchange whose request was edited at a breakpoint.
+func edited() *session.Exchange {
+	e := rich()
+	e.ID, e.Injected = "edited", false
+	e.Original = &session.Message{Method: "GET", Target: "/before", Proto: "HTTP/1.1",
+		Headers: []session.Header{{Name: "Host", Value: "x"}}, Raw: []byte("GET /before HTTP/1.1\r\nHost: x\r\n\r\n"),
+		HeadLen: 34, First: t0.Add(-2 * time.Second), Last: t0.Add(-time.Second)}
+	return e
+}
+
 // packed is e as it comes back: times in time.Local without a monotonic
 // reading, as from a capture file.
 func packed(e *session.Exchange) *session.Exchange {
 	cp := *e
-	for _, p := range []**session.Message{&cp.Request, &cp.Response} {
+	for _, p := range []**session.Message{&cp.Request, &cp.Response, &cp.Original} {
 		if *p == nil {
 			continue
 		}
@@ -65,6 +75,7 @@ func TestGetAndViewGiveBackWhatWasPut(t *testing.T) {
 		{ID: "pending", Session: "s-1", Request: &session.Message{Method: "GET", Target: "/", Proto: "HTTP/1.1", First: t0}},
 		{ID: "orphan", Response: &session.Message{Proto: "HTTP/1.1", Status: 200, Raw: []byte{}, First: t0}},
 		{},
+		edited(),
 	}
 	a := New()
 	var refs []Ref
