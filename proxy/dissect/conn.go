@@ -58,6 +58,7 @@ type Conn struct {
 	pending      []*session.Exchange
 	early        []*session.Exchange // answered before their request was complete (see answerEarly)
 	earlyAt      int64               // stream offset of the request last answered early
+	switching    string              // the early exchange whose end turns the client's bytes into responses (see switchEarly)
 	unanswerable string              // why no response can be read any more (see broken)
 	interim      [2]interimHeld      // per side: interim responses awaiting the final one
 	seq          int
@@ -242,9 +243,7 @@ func (c *Conn) checkOffer(ex *session.Exchange) {
 		c.hintOn(ex, session.HintUpgradeOnHTTP10, "Upgrade: "+tok+" on an HTTP/1.0 request must be ignored")
 		return
 	}
-	if _, ok := listHas(headerValues(m, "Connection"), "upgrade"); !ok {
-		c.hintOn(ex, session.HintNoConnectionUpgrade, "upgrade request offers "+tok+" without Connection: Upgrade")
-	}
+	c.checkConnectionUpgrade(ex, m, tok)
 	ex.Transport = session.PTTH
 	c.offer = ex
 	c.readers[session.FromClient].Pause()
@@ -258,7 +257,7 @@ func (c *Conn) onResponse(side session.Side, m *session.Message) {
 	}
 	m = c.withInterim(side, m)
 	if len(c.pending) == 0 {
-		if c.answerEarly(side, m) {
+		if c.switchEarly(side, m) || c.answerEarly(side, m) {
 			return
 		}
 		ex := c.newExchange(1 - side)
@@ -289,9 +288,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	offered := c.offer != nil && c.offer.ID == ex.ID
 	c.offer = nil
 	tok, named := ptthToken(m)
-	if m.Header("Content-Length") != "" {
-		c.hintOn(ex, session.HintContentLengthOn101, "101 carries Content-Length: "+m.Header("Content-Length")+" (a 101 has no body)")
-	}
+	c.check101Length(ex, m)
 	if !offered || !named || c.flipped() {
 		code, text := session.HintNoUpgradeOn101, "101 without a PTTH Upgrade header: bytes tunnelled unparsed from here"
 		if !offered {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"ptth-inspector/proxy/wire"
 	"ptth-inspector/session"
 )
 
@@ -38,21 +39,66 @@ func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 	return true
 }
 
+// switchEarly takes a 101 from the upstream that accepts the PTTH offer of
+// a request still arriving (its body, say): the upstream's bytes after the
+// 101 are requests at once, and the client's become responses when its
+// request ends, since a client cannot change protocols in the middle of a
+// message (RFC 9110 §7.8). It reports false when m is no such answer.
+func (c *Conn) switchEarly(side session.Side, m *session.Message) bool {
+	if side != session.FromUpstream || c.flipped() || len(c.early) > 0 || c.unanswerable != "" {
+		return false
+	}
+	begun := c.readers[session.FromClient].Begun(m.First)
+	if begun == nil || !begun.IsRequest() || begun.Proto == "HTTP/1.0" {
+		return false
+	}
+	offered, ok := ptthToken(begun)
+	tok, named := ptthToken(m)
+	if !ok || !named {
+		return false // a 101 that names no PTTH upgrade tunnels, as in onSwitch
+	}
+	c.earlyAt = c.readers[session.FromClient].Offset()
+	ex := c.newExchange(session.FromClient)
+	ex.Request, ex.Response, ex.Transport = begun, m, session.PTTH
+	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
+		Text: "upstream switched to " + tok + " before the request was complete: the client's bytes after its request are responses"}}
+	c.checkConnectionUpgrade(ex, begun, offered)
+	c.check101Length(ex, m)
+	c.early = append(c.early, ex)
+	c.switching = ex.ID
+	c.reversed.Store(true)
+	c.sess.State = session.StateFlipped
+	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
+	c.closing = [2]bool{}
+	c.readers[session.FromUpstream].SetKind(wire.Requests)
+	c.put(ex)
+	c.publishSession()
+	return true
+}
+
 // requestAnswered gives a request that just ended, complete or cut short
 // (cut is then why), to the exchange already answered early, if any, and
 // reports whether there was one.
 func (c *Conn) requestAnswered(side session.Side, m *session.Message, cut error) bool {
-	if len(c.early) == 0 {
-		return false
+	if len(c.early) == 0 || (c.early[0].Direction == session.Reverse) != (side == session.FromUpstream) {
+		return false // none, or side asks in the other direction (see switchEarly)
 	}
 	ex := c.early[0]
 	c.early = c.early[1:]
 	ex.Request = m
 	c.checkMessage("request", m, ex)
+	switching := ex.ID == c.switching
+	if switching {
+		c.switching = ""
+	}
 	if cut != nil {
 		ex.Error = "request cut short: " + cut.Error()
 		c.put(ex)
 		return true
+	}
+	if switching {
+		// The upgrade request is complete: the client answers from here.
+		c.readers[session.FromClient].SetKind(wire.Responses)
 	}
 	if side == session.FromClient && !c.flipped() {
 		c.book.requestDone(c, ex) // its response's events were opened when it came

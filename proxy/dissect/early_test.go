@@ -91,6 +91,26 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 		},
 		want: "forward POST /reverse → HTTP/1.1 101 Switching Protocols\nreverse POST /event abcdef → HTTP/1.1 413 Payload Too Large [early-response]",
 	}, {
+		name: "101 before the upgrade request's body ends: the client finishes it, then answers",
+		steps: []any{
+			cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 4\n\nab",
+			up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /rev HTTP/1.1\n\n",
+			cl, "cdHTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+			up, "GET /second HTTP/1.1\n\n",
+			cl, "HTTP/1.1 404 Not Found\nContent-Length: 0\n\n",
+		},
+		want: "forward POST /reverse abcd → HTTP/1.1 101 Switching Protocols [early-response]\n" +
+			"reverse GET /rev → HTTP/1.1 200 OK\nreverse GET /second → HTTP/1.1 404 Not Found",
+	}, {
+		name: "101 before the upgrade request's body ends, and the client closes",
+		steps: []any{
+			cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nContent-Length: 9\n\nab",
+			up, "HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /rev HTTP/1.1\n\n",
+		},
+		want: "forward POST /reverse ab → HTTP/1.1 101 Switching Protocols [early-response] [no-connection-upgrade] " +
+			"(request cut short: closed before the end of the body: 2 of 9 bytes)\n" +
+			"reverse GET /rev (connection closed before the response)",
+	}, {
 		name: "a second answer to one request answers nothing",
 		steps: []any{
 			cl, "POST /1 HTTP/1.1\nContent-Length: 10\n\n01234",

@@ -54,3 +54,17 @@ func wantsClose(m *session.Message) bool {
 	}
 	return false
 }
+
+// checkConnectionUpgrade hints when req, offering tok, lacks Connection: Upgrade.
+func (c *Conn) checkConnectionUpgrade(ex *session.Exchange, req *session.Message, tok string) {
+	if _, ok := listHas(headerValues(req, "Connection"), "upgrade"); !ok {
+		c.hintOn(ex, session.HintNoConnectionUpgrade, "upgrade request offers "+tok+" without Connection: Upgrade")
+	}
+}
+
+// check101Length hints when the 101 m carries Content-Length.
+func (c *Conn) check101Length(ex *session.Exchange, m *session.Message) {
+	if n := m.Header("Content-Length"); n != "" {
+		c.hintOn(ex, session.HintContentLengthOn101, "101 carries Content-Length: "+n+" (a 101 has no body)")
+	}
+}
