@@ -9,6 +9,7 @@ import (
 
 	"ptth-inspector/proxy/cli"
 	"ptth-inspector/ui"
+	_ "ptth-inspector/ui/clocale" // before Fyne reads the locale
 	"ptth-inspector/ui/load"
 )
 

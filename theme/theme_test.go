@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	fynetheme "fyne.io/fyne/v2/theme"
+
+	_ "ptth-inspector/ui/clocale" // quiet under LANG=C.UTF-8, as the binary is
 )
 
 func TestRoleColoursDifferPerVariantAndRole(t *testing.T) {

@@ -3,6 +3,8 @@ package ui
 import (
 	"os"
 	"testing"
+
+	_ "ptth-inspector/ui/clocale" // quiet under LANG=C.UTF-8, as the binary is
 )
 
 // TestMain points the user's cache directory at a temporary one: a window
