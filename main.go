@@ -26,8 +26,11 @@ func main() {
 		os.Exit(1)
 	}
 	a := app.NewWithID("io.github.ptthinspector")
-	w := a.NewWindow("PTTH Inspector")
-	if err := ui.Show(a, w, opts); err != nil {
+	w, err := ui.NewWindow(a)
+	if err == nil {
+		err = ui.Show(a, w, opts)
+	}
+	if err != nil {
 		os.Stderr.WriteString("ptth-inspector: " + err.Error() + "\n")
 		os.Exit(1)
 	}

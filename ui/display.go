@@ -8,7 +8,22 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"fyne.io/fyne/v2"
 )
+
+// NewWindow makes the main window. A display that passed CheckDisplay can
+// still fail (an X server still starting, or one that refuses us): GLFW
+// then panics, which becomes an error naming the display instead of a
+// stack trace.
+func NewWindow(a fyne.App) (w fyne.Window, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w, err = nil, fmt.Errorf("the window could not open on DISPLAY=%s: %v", os.Getenv("DISPLAY"), r)
+		}
+	}()
+	return a.NewWindow("PTTH Inspector"), nil
+}
 
 // CheckDisplay reports, before any window is made, that there is no
 // display to open one on (GLFW would panic): on Linux and the BSDs, when

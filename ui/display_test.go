@@ -4,6 +4,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 )
 
 func TestCheckDisplay(t *testing.T) {
@@ -30,5 +33,22 @@ func TestCheckDisplay(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	if err := CheckDisplay(); err != nil {
 		t.Errorf("Wayland: %v", err)
+	}
+}
+
+// failingApp is an app whose driver cannot make windows (GLFW panics when
+// the display fails after CheckDisplay passed).
+type failingApp struct{ fyne.App }
+
+func (failingApp) NewWindow(string) fyne.Window { panic("PlatformError: X11: Failed to open display :99") }
+
+func TestNewWindowTurnsADisplayFailureIntoAnError(t *testing.T) {
+	t.Setenv("DISPLAY", ":99")
+	w, err := NewWindow(failingApp{test.NewTempApp(t)})
+	if w != nil || err == nil || err.Error() != "the window could not open on DISPLAY=:99: PlatformError: X11: Failed to open display :99" {
+		t.Fatalf("NewWindow = %v, %v", w, err)
+	}
+	if w, err := NewWindow(test.NewTempApp(t)); err != nil || w == nil {
+		t.Fatalf("a working app: %v, %v", w, err)
 	}
 }
