@@ -40,7 +40,9 @@ func TestCheckDisplay(t *testing.T) {
 // the display fails after CheckDisplay passed).
 type failingApp struct{ fyne.App }
 
-func (failingApp) NewWindow(string) fyne.Window { panic("PlatformError: X11: Failed to open display :99") }
+func (failingApp) NewWindow(string) fyne.Window {
+	panic("PlatformError: X11: Failed to open display :99")
+}
 
 func TestNewWindowTurnsADisplayFailureIntoAnError(t *testing.T) {
 	t.Setenv("DISPLAY", ":99")
