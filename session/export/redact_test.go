@@ -13,7 +13,7 @@ import (
 
 var planted = []string{
 	"SECRET-AUTH-123", "SECRET-COOKIE-456", "SECRET-SETCOOKIE-789", "SECRET-APIKEY-000",
-	"SECRETBODYTOKEN", "SECRET-COMET-AUTH", "1bd6ceeb-fffd-456c-a09c-996053a7a08c",
+	"SECRETBODYTOKEN", "SECRET-COMET-AUTH", "1bd6ceeb-fffd-456c-a09c-996053a7a08c", "SECRET-ORIGINAL-555",
 }
 
 // secretFixture is the fixture plus a session carrying every planted
@@ -36,7 +36,16 @@ func secretFixture(t *testing.T) *Memory {
 	if !comet {
 		t.Fatal("the dissector found no COMET event with an Authorization header")
 	}
-	return merge(t, fixture(t), s)
+	m := merge(t, fixture(t), s)
+	// A request edited at a breakpoint: the one its sender sent held a
+	// token the edit took out.
+	orig := "GET /me HTTP/1.1\r\nAuthorization: Bearer SECRET-ORIGINAL-555\r\n\r\n"
+	e := *s.Exchanges()[0]
+	e.ID, e.Seq = "edited-secret", 99
+	e.Original = &session.Message{Method: "GET", Target: "/me", Proto: "HTTP/1.1", Raw: []byte(orig), HeadLen: len(orig),
+		Headers: []session.Header{{Name: "Authorization", Value: "Bearer SECRET-ORIGINAL-555"}}, First: e.Request.First, Last: e.Request.First}
+	m.PutExchange(&e)
+	return m
 }
 
 // plain returns text plus every base64 string inside it decoded, so a
@@ -74,6 +83,11 @@ func TestRedactionEveryFormat(t *testing.T) {
 	for _, f := range Formats {
 		if text := plain(t, render(t, f, fx, Options{})); !strings.Contains(text, "SECRET-AUTH-123") {
 			t.Fatalf("%s export without --redact lacks the planted secret: the test proves nothing", f)
+		}
+	}
+	for _, f := range []Format{JSON, HARFormat} {
+		if text := plain(t, render(t, f, fx, Options{})); !strings.Contains(text, "SECRET-ORIGINAL-555") {
+			t.Fatalf("%s export without --redact lacks the edited request's original: the test proves nothing", f)
 		}
 	}
 	key := []byte("fixed key")

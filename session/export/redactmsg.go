@@ -115,6 +115,9 @@ func (r *Redactor) Exchange(e *session.Exchange) (*session.Exchange, error) {
 	if out.Response, err = r.Message(e.Response); err != nil {
 		return nil, fmt.Errorf("exchange %s response: %w", e.ID, err)
 	}
+	if out.Original, err = r.Message(e.Original); err != nil {
+		return nil, fmt.Errorf("exchange %s original request: %w", e.ID, err)
+	}
 	out.Error = r.Text(e.Error)
 	out.Hints = r.hints(e.Hints)
 	return &out, nil
