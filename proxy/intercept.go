@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"sort"
 	"sync"
@@ -30,8 +31,17 @@ type Paused struct {
 
 // decision is what the user chose for a paused request.
 type decision struct {
-	data []byte // bytes to forward instead; nil with drop
-	drop bool
+	data     []byte // bytes to forward instead; nil with drop
+	drop     bool
+	timedOut bool // nobody decided: the timeout forwarded it
+}
+
+// heldFor writes how long a request was held: "7.82 s", "120 ms".
+func heldFor(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
 type pausedEntry struct {
@@ -193,8 +203,7 @@ func (lc *liveConn) pauseIfMatched(ex *session.Exchange, data []byte) ([]byte, b
 	select {
 	case d = <-p.decide:
 	case <-time.After(timeout):
-		d = decision{data: p.Raw}
-		lc.d.Annotate(ex.ID, session.Hint{Code: session.HintPaused, Text: "breakpoint timed out: forwarded unchanged"})
+		d = decision{data: p.Raw, timedOut: true}
 	case <-lc.done:
 		d = decision{drop: true}
 	}
@@ -208,7 +217,15 @@ func (lc *liveConn) pauseIfMatched(ex *session.Exchange, data []byte) ([]byte, b
 	case d.drop:
 		lc.d.Drop(ex.ID, "dropped at a breakpoint")
 		return nil, false
-	case string(d.data) != string(p.Raw):
+	case string(d.data) == string(p.Raw):
+		// Its times are the sender's: say how long of its duration the
+		// breakpoint took (an edited request's times are when it went on).
+		why := "forwarded unchanged after "
+		if d.timedOut {
+			why = "breakpoint timed out: forwarded unchanged after "
+		}
+		lc.d.Annotate(ex.ID, session.Hint{Code: session.HintPaused, Text: why + heldFor(time.Since(now))})
+	default:
 		if err := lc.d.Edited(ex.ID, d.data, time.Now()); err != nil {
 			lc.d.Annotate(ex.ID, session.Hint{Code: session.HintPaused,
 				Text: "edited at a breakpoint into bytes that are not one request (" + err.Error() + "); the capture shows the original"})

@@ -88,7 +88,7 @@ func TestInterceptPausesEditsDropsAndTimesOut(t *testing.T) {
 	if e := byTarget["/free"]; e.Response == nil || e.Response.Status != 204 {
 		t.Errorf("/free paired with the wrong response: %+v", e)
 	}
-	if e := byTarget["/hold/3"]; e.Response == nil || !hasHintText(e, "timed out") {
+	if e := byTarget["/hold/3"]; e.Response == nil || !hasHintText(e, "breakpoint timed out: forwarded unchanged after ") {
 		t.Errorf("/hold/3: %+v", e)
 	}
 }

@@ -139,6 +139,12 @@ func TestDetailSaysWhenItsExchangeIsHidden(t *testing.T) {
 	if h.in.detail.hidden.Visible() {
 		t.Fatal("still marked once the filter lets it back")
 	}
+	// Choosing a row the timeline shows clears the mark at once.
+	h.in.filterBar.entry.SetText("dir:forward")
+	h.tapRow("POST")
+	if h.in.detail.hidden.Visible() || h.in.detail.ex == nil || h.in.detail.ex.Request.Method != "POST" {
+		t.Fatalf("a row in the timeline chosen: marked %v, shown %+v", h.in.detail.hidden.Visible(), h.in.detail.ex)
+	}
 }
 
 // A request edited at a breakpoint shows as forwarded, and the button

@@ -129,6 +129,7 @@ func (in *inspector) refreshAll() {
 func (in *inspector) selectExchange(row int32) {
 	in.selRow = row
 	in.detail.show(in.model.Row(row))
+	in.detail.markHidden(row >= 0 && in.model.IndexOf(row) < 0)
 }
 
 // close stops the pump and the live capture; it runs once.

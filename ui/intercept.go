@@ -26,6 +26,8 @@ type interceptPanel struct {
 	timeout *widget.Entry
 	on      *widget.Check
 	status  *widget.Label
+	note    string        // what status says while nothing has gone wrong: the rule in force
+	editing *widget.Entry // the editor's text, while one is open (for tests)
 	list    *widget.List
 	paused  []proxy.Paused
 	dirty   atomic.Bool
@@ -104,7 +106,8 @@ func (p *interceptPanel) apply() {
 		rule = func(*session.Exchange) bool { return true }
 	}
 	r.SetIntercept(rule, time.Duration(secs)*time.Second, p.changed)
-	p.status.SetText(fmt.Sprintf("Pausing requests that match %q (every request when empty), in both directions; each is forwarded unchanged after %d s.", p.rule.Text, secs))
+	p.note = fmt.Sprintf("Pausing requests that match %q (every request when empty), in both directions; each is forwarded unchanged after %d s.", p.rule.Text, secs)
+	p.status.SetText(p.note)
 }
 
 func (p *interceptPanel) relay() *proxy.Relay {
@@ -182,6 +185,8 @@ func (p *interceptPanel) act(f func(r *proxy.Relay) error) {
 		p.status.SetText("The relay is not running: nothing is paused any more.")
 	} else if err := f(r); err != nil {
 		p.status.SetText("Too late: " + err.Error())
+	} else if p.note != "" {
+		p.status.SetText(p.note) // a problem said before is over
 	}
 	p.refresh()
 }
@@ -201,22 +206,33 @@ func (p *interceptPanel) reapply() {
 
 // edit lets the user change a paused request's bytes before forwarding;
 // line ends become CRLF and Content-Length follows the body.
-func (p *interceptPanel) edit(pd proxy.Paused) {
+func (p *interceptPanel) edit(pd proxy.Paused) { p.editText(pd, string(pd.Raw), "") }
+
+// editText opens the editor on text; problem, when not empty, says why
+// the text was not forwarded last time (it is kept for another try).
+func (p *interceptPanel) editText(pd proxy.Paused, text, problem string) {
 	raw := widget.NewMultiLineEntry()
-	raw.SetText(string(pd.Raw))
+	raw.SetText(text)
 	raw.TextStyle = fyne.TextStyle{Monospace: true}
-	d := dialog.NewCustomConfirm("Edit the paused request", "Forward edited", "Cancel",
-		container.NewGridWrap(fyne.NewSize(640, 320), raw), func(ok bool) {
-			if !ok {
-				return
-			}
-			req, err := edit.Parse([]byte(raw.Text))
-			if err != nil {
-				p.status.SetText("Not forwarded: " + err.Error())
-				return
-			}
-			req.AutoLength = true
-			p.act(func(r *proxy.Relay) error { return r.Resume(pd.Exchange.ID, req.Bytes()) })
-		}, p.win)
+	var content fyne.CanvasObject = container.NewGridWrap(fyne.NewSize(640, 320), raw)
+	if problem != "" {
+		l := widget.NewLabel("Not forwarded: " + problem)
+		l.Importance = widget.DangerImportance
+		l.Wrapping = fyne.TextWrapWord
+		content = container.NewBorder(l, nil, nil, nil, content)
+	}
+	d := dialog.NewCustomConfirm("Edit the paused request", "Forward edited", "Cancel", content, func(ok bool) {
+		if !ok {
+			return
+		}
+		req, err := edit.Parse([]byte(raw.Text))
+		if err != nil {
+			p.editText(pd, raw.Text, err.Error())
+			return
+		}
+		req.AutoLength = true
+		p.act(func(r *proxy.Relay) error { return r.Resume(pd.Exchange.ID, req.Bytes()) })
+	}, p.win)
 	d.Show()
+	p.editing = raw
 }

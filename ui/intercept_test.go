@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,41 @@ import (
 	ptheme "ptth-inspector/theme"
 )
 
+// interceptOn opens the Intercept window on a live relay to an upstream
+// that plays upSteps (steps when nil), pauses GET /hold, and has a client
+// send steps in the background; it returns when the request is paused, with the window, the
+// paused row's label and its buttons by text, and a channel closed when
+// the client is done.
+func interceptOn(t *testing.T, h *harness, steps, upSteps []step) (p *interceptPanel, label string, buttons map[string]*widget.Button, done chan struct{}) {
+	t.Helper()
+	if upSteps == nil {
+		upSteps = steps
+	}
+	relay := h.live(tinyUpstream(t, upSteps))
+	p = h.in.showIntercept()
+	p.rule.SetText("method:GET /hold")
+	p.on.SetChecked(true)
+	if !strings.HasPrefix(p.status.Text, "Pausing") {
+		t.Fatalf("rule not installed: %q", p.status.Text)
+	}
+	done = make(chan struct{})
+	go func() { runClient(t, relay, steps); close(done) }()
+	h.waitFor("the request to pause", func() bool { return len(p.paused) == 1 })
+	p.list.Refresh()
+	row := p.list.CreateItem()
+	p.list.UpdateItem(0, row)
+	buttons = map[string]*widget.Button{}
+	walk(row, nil, func(o fyne.CanvasObject, _ fyne.Tappable) {
+		switch x := o.(type) {
+		case *widget.Label:
+			label = x.Text
+		case *widget.Button:
+			buttons[x.Text] = x
+		}
+	})
+	return p, label, buttons, done
+}
+
 // TestInterceptPanelPausesAndForwards sets a rule in the Intercept window,
 // sends a matching request through a real relay, sees it paused in the
 // list, taps Forward, and sees the exchange complete.
@@ -21,40 +57,16 @@ func TestInterceptPanelPausesAndForwards(t *testing.T) {
 		{session.FromClient, []byte("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")},
 		{session.FromUpstream, []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")},
 	}
-	relay := h.live(tinyUpstream(t, steps))
-	p := h.in.showIntercept()
-	p.rule.SetText("method:GET /hold")
-	p.on.SetChecked(true)
-	if !strings.HasPrefix(p.status.Text, "Pausing") {
-		t.Fatalf("rule not installed: %q", p.status.Text)
+	p, label, buttons, done := interceptOn(t, h, steps, nil)
+	if !strings.HasPrefix(label, "→ #1 GET /hold on 127.0.0.1:") || buttons["Forward"] == nil {
+		t.Fatalf("paused row %q, buttons %v", label, buttons)
 	}
-	done := make(chan struct{})
-	go func() { runClient(t, relay, steps); close(done) }()
-	h.waitFor("the request to pause", func() bool { return len(p.paused) == 1 })
-	p.list.Refresh()
-	row := p.list.CreateItem()
-	p.list.UpdateItem(0, row)
-	var label string
-	var forward *widget.Button
-	walk(row, nil, func(o fyne.CanvasObject, _ fyne.Tappable) {
-		switch x := o.(type) {
-		case *widget.Label:
-			label = x.Text
-		case *widget.Button:
-			if x.Text == "Forward" {
-				forward = x
-			}
-		}
-	})
-	if !strings.HasPrefix(label, "→ #1 GET /hold on 127.0.0.1:") || forward == nil {
-		t.Fatalf("paused row %q, forward button %v", label, forward)
-	}
-	test.Tap(forward)
+	test.Tap(buttons["Forward"])
 	<-done
 	h.waitFor("the exchange to complete", func() bool {
 		for _, e := range h.in.st.Exchanges(0) {
 			if e.Request.Target == "/hold" && e.Response != nil && e.Response.Status == 200 {
-				return true
+				return slices.ContainsFunc(e.Hints, func(x session.Hint) bool { return strings.HasPrefix(x.Text, "forwarded unchanged after ") })
 			}
 		}
 		return false
@@ -63,5 +75,38 @@ func TestInterceptPanelPausesAndForwards(t *testing.T) {
 	p.on.SetChecked(false)
 	if !strings.HasPrefix(p.status.Text, "Intercept is off") {
 		t.Fatalf("status %q", p.status.Text)
+	}
+}
+
+// TestInterceptEditKeepsTextThatDoesNotParse: an edit that is not a
+// request reopens the editor with the text and the reason; the next,
+// good edit is forwarded, recorded with the original beside it, and the
+// status line no longer shows the old problem.
+func TestInterceptEditKeepsTextThatDoesNotParse(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	answer := step{session.FromUpstream, []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")}
+	steps := []step{{session.FromClient, []byte("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")}, answer}
+	// The upstream must get the edited request, byte for byte.
+	upSteps := []step{{session.FromClient, []byte("GET /edited HTTP/1.1\r\nHost: x\r\n\r\n")}, answer}
+	p, _, buttons, done := interceptOn(t, h, steps, upSteps)
+	test.Tap(buttons["Edit…"])
+	p.editing.SetText("HELLO")
+	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))
+	if p.editing.Text != "HELLO" || !strings.Contains(overlayText(p.win), "Not forwarded: line 1:") {
+		t.Fatalf("after a bad edit the editor holds %q and says %q", p.editing.Text, overlayText(p.win))
+	}
+	p.editing.SetText("GET /edited HTTP/1.1\nHost: x\n\n") // LF: becomes CRLF
+	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))
+	<-done
+	h.waitFor("the edited exchange to complete", func() bool {
+		for _, e := range h.in.st.Exchanges(0) {
+			if e.Request.Target == "/edited" && e.Original != nil && e.Original.Target == "/hold" && e.Response != nil {
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.HasPrefix(p.status.Text, "Pausing") {
+		t.Errorf("status after the good edit: %q", p.status.Text)
 	}
 }
