@@ -84,7 +84,7 @@ func (r *Relay) Inject(sessionID string, req []byte, replayOf string) (string, e
 			return "", err
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("upstream still mid-message after %v: %w", InjectWait, err)
+			return "", fmt.Errorf("still busy after %v: %w", InjectWait, err)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}

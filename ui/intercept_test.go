@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"ptth-inspector/proxy"
 	"ptth-inspector/session"
 	ptheme "ptth-inspector/theme"
 )
@@ -81,7 +82,7 @@ func TestInterceptPanelPausesAndForwards(t *testing.T) {
 // TestInterceptEditKeepsTextThatDoesNotParse: an edit that is not a
 // request reopens the editor with the text and the reason; the next,
 // good edit is forwarded, recorded with the original beside it, and the
-// status line no longer shows the old problem.
+// status line no longer shows an old "Too late".
 func TestInterceptEditKeepsTextThatDoesNotParse(t *testing.T) {
 	h := newHarness(t, ptheme.Light)
 	answer := step{session.FromUpstream, []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")}
@@ -94,6 +95,10 @@ func TestInterceptEditKeepsTextThatDoesNotParse(t *testing.T) {
 	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))
 	if p.editing.Text != "HELLO" || !strings.Contains(overlayText(p.win), "Not forwarded: line 1:") {
 		t.Fatalf("after a bad edit the editor holds %q and says %q", p.editing.Text, overlayText(p.win))
+	}
+	p.act(func(r *proxy.Relay) error { return r.Resume("no-such-exchange", nil) })
+	if !strings.HasPrefix(p.status.Text, "Too late") {
+		t.Fatalf("status after acting on nothing: %q", p.status.Text)
 	}
 	p.editing.SetText("GET /edited HTTP/1.1\nHost: x\n\n") // LF: becomes CRLF
 	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))

@@ -45,7 +45,7 @@ func (c *Conn) answerEarly(side session.Side, m *session.Message) bool {
 // request ends, since a client cannot change protocols in the middle of a
 // message (RFC 9110 §7.8). It reports false when m is no such answer.
 func (c *Conn) switchEarly(side session.Side, m *session.Message) bool {
-	if side != session.FromUpstream || c.flipped() || len(c.early) > 0 || c.unanswerable != "" {
+	if m.Status != 101 || side != session.FromUpstream || c.flipped() || len(c.early) > 0 || c.unanswerable != "" {
 		return false
 	}
 	begun := c.readers[session.FromClient].Begun(m.First)
@@ -63,7 +63,9 @@ func (c *Conn) switchEarly(side session.Side, m *session.Message) bool {
 	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
 		Text: "upstream switched to " + tok + " before the request was complete: the client's bytes after its request are responses"}}
 	c.checkConnectionUpgrade(ex, begun, offered)
+	c.checkMessage("response", m, ex)
 	c.check101Length(ex, m)
+	c.maskBoundary(side, c.readers[side].Offset())
 	c.early = append(c.early, ex)
 	c.switching = ex.ID
 	c.reversed.Store(true)
@@ -112,7 +114,9 @@ func (c *Conn) requestAnswered(side session.Side, m *session.Message, cut error)
 func (c *Conn) endEarly(now time.Time) {
 	for _, ex := range c.early {
 		ex.Error = "connection closed before the request was complete"
-		ex.Request.Last = now
+		r := *ex.Request // a copy: the one published before must not change
+		r.Last = now
+		ex.Request = &r
 		c.put(ex)
 	}
 	c.early = nil

@@ -1,6 +1,7 @@
 package dissect
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,15 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 			"(request cut short: closed before the end of the body: 2 of 9 bytes)\n" +
 			"reverse GET /rev (connection closed before the response)",
 	}, {
+		name: "a 401 naming PTTH in Upgrade before the offer's body ends refuses it: no flip",
+		steps: []any{
+			cl, "POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 4\n\nab",
+			up, "HTTP/1.1 401 Unauthorized\nUpgrade: PTTH/1.0\nContent-Length: 0\n\n",
+			cl, "cdGET /next HTTP/1.1\n\n",
+			up, "HTTP/1.1 200 OK\nContent-Length: 0\n\n",
+		},
+		want: "forward POST /reverse abcd → HTTP/1.1 401 Unauthorized [early-response]\nforward GET /next → HTTP/1.1 200 OK",
+	}, {
 		name: "a second answer to one request answers nothing",
 		steps: []any{
 			cl, "POST /1 HTTP/1.1\nContent-Length: 10\n\n01234",
@@ -137,5 +147,67 @@ func TestPlaybookEarlyResponse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// switchEarlyConn is a connection whose upstream answered the client's PTTH
+// offer with a 101 while the offer's body was still arriving ("ab" of 4
+// bytes), then sent GET /rev in the same read; it returns the segments of
+// that read.
+func switchEarlyConn(t *testing.T) (*Conn, *memory, []Segment) {
+	t.Helper()
+	m := newMemory()
+	c := NewConn(m, NewCometBook(m), "10.0.0.1:5000", "upstream:80", time.Unix(0, 0))
+	c.FeedSegments(cl, crlf("POST /reverse HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 4\n\nab"), time.Unix(1, 0))
+	segs := c.FeedSegments(up, crlf("HTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/1.0\nConnection: Upgrade\n\nGET /rev HTTP/1.1\n\n"), time.Unix(2, 0))
+	if !c.Flipped() {
+		t.Fatal("the early 101 did not flip the session")
+	}
+	return c, m, segs
+}
+
+// The early 101 is a segment of its own (a breakpoint on GET /rev must
+// not hold the 101 back, nor show it in the paused request).
+func TestEarly101IsASegmentOfItsOwn(t *testing.T) {
+	_, _, segs := switchEarlyConn(t)
+	if len(segs) != 2 || segs[0].Request != nil || !strings.HasPrefix(string(segs[0].Data), "HTTP/1.1 101") ||
+		segs[1].Request == nil || string(segs[1].Data) != "GET /rev HTTP/1.1\r\n\r\n" {
+		for _, sg := range segs {
+			t.Logf("segment %q request %v", sg.Data, sg.Request != nil)
+		}
+		t.Fatal("the 101 and the reversed request are not two segments")
+	}
+}
+
+// Until the client has sent the rest of its upgrade request, nothing may
+// be injected: its next bytes are not an answer, and must not be dropped.
+func TestNoInjectWhileTheClientFinishesItsUpgradeRequest(t *testing.T) {
+	c, _, _ := switchEarlyConn(t)
+	if _, err := c.Inject(crlf("GET /replay HTTP/1.1\n\n"), "x", time.Unix(3, 0)); !errors.Is(err, ErrNotIdle) {
+		t.Fatalf("Inject while the client still uploads: %v", err)
+	}
+	for _, sg := range c.FeedSegments(cl, []byte("cd"), time.Unix(4, 0)) {
+		if sg.Drop {
+			t.Fatalf("the end of the client's upgrade request is dropped: %q", sg.Data)
+		}
+	}
+}
+
+// Ending the connection before the upgrade request ends changes a copy,
+// never the exchange already published.
+func TestEndEarlyLeavesPublishedSnapshotsAlone(t *testing.T) {
+	c, m, _ := switchEarlyConn(t)
+	m.mu.Lock()
+	pub := m.exchanges[0]
+	m.mu.Unlock()
+	before := pub.Request.Last
+	c.End(time.Unix(100, 0), "")
+	if !pub.Request.Last.Equal(before) {
+		t.Fatalf("a published snapshot's Request.Last changed from %v to %v", before, pub.Request.Last)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if last := m.exchanges[m.index[pub.ID]]; !last.Request.Last.Equal(time.Unix(100, 0)) || last.Error == "" {
+		t.Fatalf("the last snapshot: %+v", last)
 	}
 }

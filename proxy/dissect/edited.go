@@ -15,9 +15,9 @@ var ErrNotPending = errors.New("no such request waits for its response")
 // as the bytes its sender sent (it was edited at a breakpoint): Request
 // becomes raw, read as if it crossed the relay at now, and Original keeps
 // what the sender sent. The response that comes is read against the
-// edited request (a GET made a HEAD gets no body), and a request edited
-// into an upgrade offer flips the roles when a 101 accepts it. raw must
-// be exactly one complete request.
+// edited request (a GET made a HEAD gets no body); a request edited into
+// a PTTH offer flips the roles when a 101 accepts it, and one edited out
+// of an offer no longer does. raw must be exactly one complete request.
 func (c *Conn) Edited(exchangeID string, raw []byte, now time.Time) error {
 	m, err := readOneRequest(raw, now)
 	if err != nil {
@@ -33,10 +33,18 @@ func (c *Conn) Edited(exchangeID string, raw []byte, now time.Time) error {
 			p.Original = p.Request
 		}
 		p.Request = m
-		if c.offer == nil && !c.flipped() && i == len(c.pending)-1 {
+		_, offers := ptthToken(m)
+		offers = offers && m.Proto != "HTTP/1.0"
+		switch {
+		case c.offer == nil && offers && !c.flipped() && i == len(c.pending)-1:
 			// Edited into an offer of PTTH: hold what the client sends
 			// next until the answer says which way it goes.
 			c.checkOffer(p)
+		case c.offer != nil && c.offer.ID == p.ID && !offers:
+			// Edited out of one: what the client sends next is requests.
+			c.offer = nil
+			p.Transport = session.HTTP
+			c.readers[session.FromClient].Resume(now)
 		}
 		text := "edited at a breakpoint: Request shows the bytes forwarded; the original is what the " + c.askerName() + " sent"
 		p.Hints = append(append([]session.Hint(nil), p.Hints...), session.Hint{Code: session.HintPaused, Text: text, Exchange: p.ID})

@@ -49,6 +49,11 @@ func (c *Conn) Inject(req []byte, replayOf string, now time.Time) (string, error
 		// kept from the upstream.
 		return "", fmt.Errorf("the client's answers no longer parse (%s): nothing can be injected", c.unanswerable)
 	}
+	if c.switching != "" {
+		// The client has not finished its upgrade request (see
+		// switchEarly): its next bytes are not an answer yet.
+		return "", fmt.Errorf("the client is still sending its upgrade request: %w", ErrNotIdle)
+	}
 	up := session.FromUpstream
 	if c.readers[up].Offset() != c.fed[up] {
 		return "", ErrNotIdle

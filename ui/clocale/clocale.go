@@ -1,8 +1,12 @@
 // Package clocale keeps Fyne from logging "Error parsing user locale C"
 // at start-up under the C locale (LANG=C.UTF-8, the default of Debian
 // containers and CI). Fyne reads the locale while its packages initialise,
-// so this package must be imported (blank) by every binary that links Fyne,
-// and must import nothing that imports Fyne: Go initialises it first then.
+// so this package must be initialised before fyne.io/fyne/v2/lang: it is
+// imported (blank) by main.go, and imports only os and strings. Go
+// initialises, at each step, the first package in import-path order whose
+// imports are all initialised; lang waits for text/template, which sorts
+// after "ptth-inspector/", so this package goes first. The order hangs on
+// Fyne's imports: TestFyneIsQuietUnderCUTF8 checks it.
 package clocale
 
 import (
