@@ -46,6 +46,14 @@ func TestEdgeCases(t *testing.T) {
 			{session.Reverse, session.PTTH, "HEAD", "/h", 200, "", ""},
 			{session.Reverse, session.PTTH, "GET", "/after", 204, "", ""},
 		}, nil},
+		{"101 before the offer's body has ended: the client finishes it, then answers", []step{
+			c("POST /q HTTP/1.1\nUpgrade: PTTH/1.0\nConnection: Upgrade\nContent-Length: 4\n\nab"),
+			u(accept + "GET /a HTTP/1.1\n\n"),
+			c("cdHTTP/1.1 200 OK\nContent-Length: 1\n\nA"),
+		}, session.StateFlipped, []row{
+			{session.Forward, session.PTTH, "POST", "/q", 101, "", ""},
+			{session.Reverse, session.PTTH, "GET", "/a", 200, "A", ""},
+		}, nil}, // early-response is on the exchange, not the session
 		{"PTTH/0.9 in a Connection list, 100 Continue first", []step{
 			c("POST /q HTTP/1.1\nUpgrade: websocket, ptth/0.9\nConnection: keep-alive, Upgrade\n\n"),
 			u("HTTP/1.1 100 Continue\n\nHTTP/1.1 101 Switching Protocols\nUpgrade: PTTH/0.9\n\nGET / HTTP/1.1\n\n"),
