@@ -259,10 +259,15 @@ func (e *Exchange) Started() time.Time {
 }
 
 // Duration returns the time from the request's first byte to the response's
-// last byte, or 0 while pending.
+// last byte, or to the request's when a response sent before the request
+// was complete ended first (an early 413 or 101); 0 while pending.
 func (e *Exchange) Duration() time.Duration {
 	if e.Request == nil || e.Response == nil {
 		return 0
 	}
-	return e.Response.Last.Sub(e.Request.First)
+	end := e.Response.Last
+	if e.Request.Last.After(end) {
+		end = e.Request.Last
+	}
+	return end.Sub(e.Request.First)
 }

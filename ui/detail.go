@@ -61,6 +61,9 @@ func (d *detail) show(e *session.Exchange) {
 	d.empty.Hide()
 	d.tabs.Show()
 	reqSide, respSide := sides(e)
+	if e.Injected {
+		reqSide = "the inspector (a replay; no peer sent it)"
+	}
 	if e.Original != nil {
 		d.request.showEdited(e.Request, e.Original, "Request from "+reqSide)
 	} else {

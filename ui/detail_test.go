@@ -186,3 +186,32 @@ func TestEditedRequestShowsBothVersions(t *testing.T) {
 		t.Errorf("plain request: swap visible %v, first line %q", v.swap.Visible(), v.head.lines.Line(0))
 	}
 }
+
+// An exchange answered before its request ended (an early 101 or 413)
+// has no negative wait, and its total runs to the request's end; a
+// replay's request says the inspector sent it.
+func TestTimingOfAnEarlyAnswerAndAReplaysSender(t *testing.T) {
+	h := newHarness(t, ptheme.Light)
+	st := store.New(nil)
+	st.PutSession(&session.Session{ID: "s1", Client: "127.0.0.1:5000", Upstream: "127.0.0.1:9999", Started: t0})
+	req := message("POST /up HTTP/1.1\r\nContent-Length: 2\r\n\r\nab", 0)
+	req.Last = t0.Add(700 * time.Millisecond)
+	st.PutExchange(&session.Exchange{ID: "a", Session: "s1", Seq: 1, Request: req,
+		Response: message("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n", time.Millisecond)})
+	st.PutExchange(&session.Exchange{ID: "b", Session: "s1", Seq: 2, Injected: true, ReplayOf: "a",
+		Request: message("GET /again HTTP/1.1\r\n\r\n", time.Second)})
+	h.in.attach(st, nil)
+	h.in.tick()
+	h.tapRow("/up")
+	tv := h.in.detail.timing
+	if got := tv.field("Waiting (first response byte)"); !strings.HasPrefix(got, "none: answered ") || !strings.HasSuffix(got, " before the request ended") {
+		t.Errorf("wait = %q", got)
+	}
+	if got := tv.field("Total"); got != "700.0 ms" {
+		t.Errorf("total = %q", got)
+	}
+	h.tapRow("/again")
+	if got := h.in.detail.request.title.Text; !strings.HasPrefix(got, "Request from the inspector") {
+		t.Errorf("a replay's request title: %q", got)
+	}
+}

@@ -64,7 +64,7 @@ type JSONExchange struct {
 	// breakpoint (request is what went on); absent otherwise.
 	Original   *JSONMessage `json:"original_request,omitempty"`
 	Started    *string      `json:"started"`     // the request's first byte; derived, ignored on import
-	DurationMS *float64     `json:"duration_ms"` // request's first to response's last byte; derived
+	DurationMS *float64     `json:"duration_ms"` // request's first byte to the last of either message; derived
 	Error      string       `json:"error"`
 	MessageID  string       `json:"message_id"`
 	Carriers   []string     `json:"carriers"`
