@@ -62,7 +62,7 @@ func Export(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&format, "format", "", "`FORMAT`: transcript, json, har, curl or raw (required)")
 	fs.StringVar(&out, "o", "", "write to `OUT` instead of standard output (mode 0600, replaced only when the export succeeds)")
 	fs.BoolVar(&redact, "redact", false, "mask secrets: Authorization, Proxy-Authorization, Cookie, Set-Cookie and X-Apple-Session-ID values, wherever they appear")
-	fs.Var(&headers, "redact-header", "also mask this header's values (repeatable; implies --redact)")
+	fs.Var(&headers, "redact-header", "also mask the values of header `NAME` (repeatable; implies --redact)")
 	fs.Var(&bodies, "redact-body", "also mask what this Go `REGEX` matches in bodies (repeatable; implies --redact)")
 	fs.Var(&sessions, "session", "export only this session `ID` (repeatable)")
 	fs.Var(&exchanges, "exchange", "export only this exchange `ID` (repeatable)")

@@ -30,8 +30,10 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: ptth-inspector record --listen ADDR --upstream HOST:PORT --out FILE\n"+
-			"       ptth-inspector record --server --listen ADDR [--send FILE]... [--upgrade MODE] --out FILE\n\n"+
-			"Relays clients to the upstream (or, with --server, serves them as a mock PTTH server) and\n"+
+			"       ptth-inspector record --server --listen ADDR [--send FILE]... [--upgrade MODE] --out FILE\n"+
+			"       ptth-inspector record --demo [--demo-load] [--listen ADDR] --out FILE\n\n"+
+			"Relays clients to the upstream (or, with --server, serves them as a mock PTTH server;\n"+
+			"with --demo, relays the built-in demo peers to the built-in demo upstream) and\n"+
 			"records every session to FILE until SIGINT or SIGTERM. With --send, every client that flips\n"+
 			"(or polls, for COMET) is sent the requests in the files, in order (raw HTTP, LF or CRLF,\n"+
 			"several per file separated by ### lines).\n\nFlags:\n")
@@ -49,7 +51,7 @@ func record(args []string, stderr io.Writer, stop <-chan struct{}, started func(
 	var mode, unsolicited string
 	fs.BoolVar(&o.Server, "server", false, "act as a mock PTTH server: no upstream")
 	fs.Var(&sends, "send", "with --server: a `FILE` of requests to send to every client (repeatable)")
-	fs.StringVar(&mode, "upgrade", "accept", "with --server: answer upgrade offers with accept (101), refuse (403) or comet")
+	fs.StringVar(&mode, "upgrade", "accept", "with --server: answer upgrade offers in `MODE`: accept (101), refuse (403) or comet")
 	fs.StringVar(&unsolicited, "unsolicited", "", "with --server: a `FILE` holding the raw response to any other request (default: 501)")
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
