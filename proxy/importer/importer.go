@@ -54,6 +54,9 @@ func detect(head []byte) (Format, error) {
 	if bytes.HasPrefix(head, []byte(capture.Magic)) {
 		return Capture, nil
 	}
+	if len(head) > 0 && len(head) < len(capture.Magic) && bytes.HasPrefix([]byte(capture.Magic), head) {
+		return "", fmt.Errorf("a capture cut short: only %d bytes of its %d-byte header", len(head), len(capture.Magic)+1)
+	}
 	text := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(text) == 0 {
 		return "", errors.New("the file is empty")

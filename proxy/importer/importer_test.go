@@ -242,6 +242,9 @@ func TestBadFiles(t *testing.T) {
 		{"cut.json", good[:len(good)/2], "line "},
 		{"bad.har", `{"log":{"version":"1.2","entries":[{"startedDateTime":"nope"}]}}`, "log.entries[0].startedDateTime"},
 		{"torn.ptthcap", capture.Magic, "not a PTTH Inspector capture"},
+		{"head4.ptthcap", capture.Magic[:4], "a capture cut short: only 4 bytes of its 8-byte header"},
+		{"type.har", `{"log":{"version":"1.2","entries":[{"request":3}]}}`, "line 1: log.entries.request: number where an object was expected"},
+		{"type.json", `{"version":1,"sessions":{}}`, "line 1: sessions: { where a list was expected"},
 	} {
 		_, err := Load(write(t, c.name, c.text), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -30,9 +31,33 @@ func jsonError(data []byte, err error) error {
 	case errors.As(err, &se):
 		return fmt.Errorf("line %d: %v", lineOf(data, se.Offset), err)
 	case errors.As(err, &te):
-		return fmt.Errorf("line %d: %s: %s where %s was expected", lineOf(data, te.Offset), te.Field, te.Value, te.Type)
+		return fmt.Errorf("line %d: %s: %s where %s was expected", lineOf(data, te.Offset), te.Field, te.Value, jsonKind(te.Type))
 	}
 	return err
+}
+
+// jsonKind names what JSON value a Go type reads: "an object", "a string".
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a base64 string"
+		}
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
 }
 
 func lineOf(data []byte, off int64) int {
