@@ -119,6 +119,28 @@ func TestExportOfADamagedCaptureWarnsAndWritesTheRest(t *testing.T) {
 	}
 }
 
+// A torn tail is damage the open already reports: formats that write the
+// raw bytes (and so read the file again) say it once, not twice.
+func TestExportOfATornCaptureWarnsOnce(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "torn.ptthcap")
+	if err := synth.SpooledBody(in, false); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(in, fi.Size()-3); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "transcript", "har"} {
+		code, _, errs := run("--format", format, in)
+		if code != 0 || strings.Count(errs, "warning:") != 1 || !strings.Contains(errs, "torn") {
+			t.Errorf("%s: exit %d, stderr %q", format, code, errs)
+		}
+	}
+}
+
 func TestExportTakesFlagsAfterTheInputAndOneLineForABadOne(t *testing.T) {
 	in := seed(t, "seed-comet.transcript")
 	want, _ := os.ReadFile(in)

@@ -50,8 +50,16 @@ func Write(w io.Writer, f Format, src Source, o Options) error {
 	err := write(w, f, src, o)
 	writesChunks := f == Transcript || (f == JSON && !o.JSON.NoChunks)
 	if cw, ok := src.(interface{ ChunkWarnings() []string }); ok && err == nil && o.Warn != nil && writesChunks {
+		said := map[string]bool{} // damage the open reported already (a torn tail, say)
+		if ws, ok := src.(interface{ Warnings() []string }); ok {
+			for _, msg := range ws.Warnings() {
+				said[msg] = true
+			}
+		}
 		for _, msg := range cw.ChunkWarnings() { // damaged raw bytes the export skipped
-			o.Warn("raw bytes: " + msg)
+			if !said[msg] {
+				o.Warn("raw bytes: " + msg)
+			}
 		}
 	}
 	return err
