@@ -31,8 +31,10 @@ const usage = `PTTH Inspector: an intercepting relay and inspector for Reverse H
 
 Usage:
   ptth-inspector [--listen ADDR] [--upstream HOST:PORT] [--demo [--demo-load]] [--server] [CAPTURE]
-  ptth-inspector record --listen ADDR (--upstream HOST:PORT | --server [--send FILE]...) --out FILE
-  ptth-inspector export --format FORMAT [-o OUT] CAPTURE
+  ptth-inspector record --listen ADDR (--upstream HOST:PORT | --server [--send FILE]... | --demo) --out FILE
+  ptth-inspector export --format FORMAT [--redact ...] [--session ID]... [-o OUT] INPUT
+
+FORMAT is transcript, json, har, curl or raw; INPUT a capture, JSON export, HAR or transcript.
 
 Run "ptth-inspector COMMAND --help" for a command's flags.
 `
