@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"ptth-inspector/proxy"
 	"ptth-inspector/proxy/engine"
+	"ptth-inspector/session"
 	ptheme "ptth-inspector/theme"
 )
 
@@ -24,6 +27,7 @@ type screenshot struct {
 	row    string // tap the first row containing this
 	tab    string
 	flip   bool // show the flipped session from its start, divider and all
+	edit   bool // first edit a reversed GET /status at a breakpoint into row
 }
 
 var screenshots = []screenshot{
@@ -32,6 +36,7 @@ var screenshots = []screenshot{
 	{name: "plist-light", mode: ptheme.Light, row: "/event", tab: "Request"},
 	{name: "comet-dark", mode: ptheme.Dark, filter: "transport:comet", row: "comet", tab: "Response"},
 	{name: "raw-light", mode: ptheme.Light, filter: "dir:reverse", row: "/status", tab: "Raw"},
+	{name: "edited-light", mode: ptheme.Light, row: "/status?edited=by-hand", tab: "Request", edit: true},
 }
 
 // TestScreenshots renders the main window over live demo traffic in light
@@ -51,10 +56,15 @@ func TestScreenshots(t *testing.T) {
 			h.waitFor("demo traffic", func() bool {
 				return h.in.model.Exchanges() >= 60 && len(h.in.model.Sessions()) >= 2
 			})
+			if s.edit {
+				editOneAtABreakpoint(h, eng.Relay(), s.row)
+			}
 			h.in.toolbar.follow.SetChecked(false) // hold the rows still while the demo goes on
 			h.in.filterBar.entry.SetText(s.filter)
-			if s.flip {
+			if s.flip || s.edit {
 				h.in.sessions.selectSession(flippedSession(h) + 1)
+			}
+			if s.flip {
 				h.in.timeline.list.ScrollToTop()
 			} else {
 				scrollToLast(h, s.row)
@@ -76,6 +86,28 @@ func TestScreenshots(t *testing.T) {
 			t.Logf("wrote %s", path)
 		})
 	}
+}
+
+// editOneAtABreakpoint pauses the next reversed GET /status, forwards it
+// with target and a header changed, and waits until its answer is in.
+func editOneAtABreakpoint(h *harness, r *proxy.Relay, target string) {
+	h.t.Helper()
+	var taken atomic.Bool
+	r.SetIntercept(func(e *session.Exchange) bool {
+		return e.Direction == session.Reverse && e.Request.Method == "GET" && e.Request.Target == "/status" && !taken.Swap(true)
+	}, time.Minute, nil)
+	h.waitFor("a request to pause", func() bool { return len(r.PausedRequests()) == 1 })
+	p := r.PausedRequests()[0]
+	edited := strings.Replace(string(p.Raw), "GET /status ", "GET "+target+" ", 1)
+	edited = strings.Replace(edited, "\r\n\r\n", "\r\nX-Edited: at a breakpoint\r\n\r\n", 1)
+	if err := r.Resume(p.Exchange.ID, []byte(edited)); err != nil {
+		h.t.Fatal(err)
+	}
+	r.SetIntercept(nil, 0, nil)
+	h.waitFor("the edited exchange's answer", func() bool {
+		e := h.in.st.Exchange(p.Exchange.ID)
+		return e != nil && e.Original != nil && e.Response != nil
+	})
 }
 
 // flippedSession returns the session list index of a flipped session.
