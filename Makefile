@@ -34,6 +34,18 @@ test: deps
 bench: deps
 	$(GO) test ./proxy -run '^$$' -bench Relay -benchtime 2s
 
+# fuzz runs each fuzz target for FUZZTIME (their seed corpora run in
+# `make test` too); a crasher lands in the package's testdata/fuzz.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := ./proxy/wire:FuzzReader ./proxy/dissect:FuzzConn ./proxy/comet:FuzzDecode \
+                ./session/capture:FuzzOpen ./session/capture:FuzzDecodeExchange \
+                ./session/edit:FuzzParse ./session/edit:FuzzParseMany ./ui/filter:FuzzContainsFold
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "fuzz $$name in $$pkg for $(FUZZTIME)"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
 screenshots: deps
 	$(GO) test ./ui -run TestScreenshots -args -update-screenshots
 
