@@ -149,6 +149,22 @@ func TestInterceptEditedIntoAnUpgradeFlips(t *testing.T) {
 	}
 }
 
+// An offer edited into a plain request through a real relay: the request
+// the client pipelined behind it still reaches the upstream.
+func TestInterceptOfferEditedAwayLetsThePipelinedRequestOn(t *testing.T) {
+	r, st, client, up, cr, ur := relayPair(t)
+	editAtBreakpoint(t, r, client, "POST /q HTTP/1.1\r\nUpgrade: PTTH/1.0\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\nGET /next HTTP/1.1\r\n\r\n",
+		"POST /plain HTTP/1.1\r\nContent-Length: 0\r\n\r\n")
+	expectHead(t, ur, "POST /plain")
+	expectHead(t, ur, "GET /next")
+	io.WriteString(up, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")
+	expectHead(t, cr, "HTTP/1.1 200")
+	expectHead(t, cr, "HTTP/1.1 204")
+	if next := waitAnswered(st, func(e *session.Exchange) bool { return e.Request.Target == "/next" }); next == nil || next.Response == nil || next.Response.Status != 204 {
+		t.Fatalf("/next: %+v", next)
+	}
+}
+
 // editAtBreakpoint pauses requests with sent's start line, has from send
 // sent, and forwards it as edited instead.
 func editAtBreakpoint(t *testing.T, r *Relay, from io.Writer, sent, edited string) {
