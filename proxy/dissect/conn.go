@@ -168,7 +168,20 @@ func (c *Conn) hint(code, text, exchange string) {
 // caller publishes after, so that the filter's hint: finds the exchange.
 func (c *Conn) hintOn(ex *session.Exchange, code, text string) {
 	c.hint(code, text, ex.ID)
-	ex.Hints = append(slices.Clone(ex.Hints), session.Hint{Code: code, Text: text, Exchange: ex.ID})
+	addHint(ex, session.Hint{Code: code, Text: text})
+}
+
+// addHint appends h, about ex, to ex's hints without touching the slice a
+// snapshot published before may share.
+func addHint(ex *session.Exchange, h session.Hint) {
+	h.Exchange = ex.ID
+	ex.Hints = append(slices.Clone(ex.Hints), h)
+}
+
+// pendingIndex returns where the request exchangeID waits in c.pending,
+// or -1.
+func (c *Conn) pendingIndex(exchangeID string) int {
+	return slices.IndexFunc(c.pending, func(p *session.Exchange) bool { return p.ID == exchangeID })
 }
 
 // newExchange starts the session's next exchange, asked by asker: one the
@@ -300,10 +313,7 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 		c.hintOn(ex, code, text)
 		return
 	}
-	ex.Transport = session.PTTH
-	c.reversed.Store(true)
-	c.sess.State = session.StateFlipped
-	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
+	c.flip(ex, m, tok)
 	// Requests the client pipelined after its offer, before it could see
 	// the 101, are requests still: read them as such, then mark them.
 	c.readers[session.FromClient].ResumeBefore(m.Last)
@@ -318,6 +328,15 @@ func (c *Conn) onSwitch(ex *session.Exchange, m *session.Message) {
 	c.readers[session.FromClient].SetKind(wire.Responses)
 	c.readers[session.FromClient].Resume(m.Last)
 	c.publishSession()
+}
+
+// flip records that the 101 m, answering ex, switched the roles to tok:
+// the upstream asks from here. The callers move the readers.
+func (c *Conn) flip(ex *session.Exchange, m *session.Message, tok string) {
+	ex.Transport = session.PTTH
+	c.reversed.Store(true)
+	c.sess.State = session.StateFlipped
+	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
 }
 
 func (c *Conn) noBody(m *session.Message) bool {

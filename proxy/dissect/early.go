@@ -49,17 +49,17 @@ func (c *Conn) switchEarly(side session.Side, m *session.Message) bool {
 		return false
 	}
 	begun := c.readers[session.FromClient].Begun(m.First)
-	if begun == nil || !begun.IsRequest() || begun.Proto == "HTTP/1.0" {
+	if begun == nil || !begun.IsRequest() {
 		return false
 	}
-	offered, ok := ptthToken(begun)
+	offered, ok := offersPTTH(begun)
 	tok, named := ptthToken(m)
 	if !ok || !named {
 		return false // a 101 that names no PTTH upgrade tunnels, as in onSwitch
 	}
 	c.earlyAt = c.readers[session.FromClient].Offset()
 	ex := c.newExchange(session.FromClient)
-	ex.Request, ex.Response, ex.Transport = begun, m, session.PTTH
+	ex.Request, ex.Response = begun, m
 	ex.Hints = []session.Hint{{Code: session.HintEarlyResponse, Exchange: ex.ID,
 		Text: "upstream switched to " + tok + " before the request was complete: the client's bytes after its request are responses"}}
 	c.checkConnectionUpgrade(ex, begun, offered)
@@ -68,9 +68,7 @@ func (c *Conn) switchEarly(side session.Side, m *session.Message) bool {
 	c.maskBoundary(side, c.readers[side].Offset())
 	c.early = append(c.early, ex)
 	c.switching = ex.ID
-	c.reversed.Store(true)
-	c.sess.State = session.StateFlipped
-	c.sess.Flip = &session.Flip{At: m.Last, Token: tok, Exchange: ex.ID, Offset: c.readers[session.FromUpstream].Offset()}
+	c.flip(ex, m, tok)
 	c.closing = [2]bool{}
 	c.readers[session.FromUpstream].SetKind(wire.Requests)
 	c.put(ex)

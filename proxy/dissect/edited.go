@@ -25,39 +25,29 @@ func (c *Conn) Edited(exchangeID string, raw []byte, now time.Time) error {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i, p := range c.pending {
-		if p.ID != exchangeID {
-			continue
-		}
-		if p.Original == nil {
-			p.Original = p.Request
-		}
-		p.Request = m
-		_, offers := ptthToken(m)
-		offers = offers && m.Proto != "HTTP/1.0"
-		switch {
-		case c.offer == nil && offers && !c.flipped() && i == len(c.pending)-1:
-			// Edited into an offer of PTTH: hold what the client sends
-			// next until the answer says which way it goes.
-			c.checkOffer(p)
-		case c.offer != nil && c.offer.ID == p.ID && !offers:
-			// Edited out of one: what the client sends next is requests.
-			c.offer = nil
-			p.Transport = session.HTTP
-			c.readers[session.FromClient].Resume(now)
-		}
-		text := "edited at a breakpoint: Request shows the bytes forwarded; the original is what the " + c.askerName() + " sent"
-		p.Hints = append(append([]session.Hint(nil), p.Hints...), session.Hint{Code: session.HintPaused, Text: text, Exchange: p.ID})
-		c.put(p)
-		return nil
+	i := c.pendingIndex(exchangeID)
+	if i < 0 {
+		return ErrNotPending
 	}
-	return ErrNotPending
-}
-
-// askerName names the peer whose requests the connection reads now.
-func (c *Conn) askerName() string {
-	if c.answerSide() == session.FromClient {
-		return "upstream"
+	p := c.pending[i]
+	if p.Original == nil {
+		p.Original = p.Request
 	}
-	return "client"
+	p.Request = m
+	_, offers := offersPTTH(m)
+	switch {
+	case c.offer == nil && offers && !c.flipped() && i == len(c.pending)-1:
+		// Edited into an offer of PTTH: hold what the client sends next
+		// until the answer says which way it goes.
+		c.checkOffer(p)
+	case c.offer != nil && c.offer.ID == p.ID && !offers:
+		// Edited out of one: what the client sends next is requests.
+		c.offer = nil
+		p.Transport = session.HTTP
+		c.readers[session.FromClient].Resume(now)
+	}
+	addHint(p, session.Hint{Code: session.HintPaused,
+		Text: "edited at a breakpoint: Request shows the bytes forwarded; the original is what the " + sideName(1-c.answerSide()) + " sent"})
+	c.put(p)
+	return nil
 }

@@ -55,7 +55,7 @@ type interimHeld struct {
 // the connection ended before the final one, as the response they are
 // (the last one's start line and headers over all their bytes), or nil.
 func (c *Conn) interimOnly() *session.Message {
-	h := &c.interim[c.answering()]
+	h := &c.interim[c.answerSide()]
 	if h.last == nil {
 		return nil
 	}

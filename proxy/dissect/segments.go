@@ -113,14 +113,11 @@ func (c *Conn) requestBoundary(side session.Side, end int64, ex *session.Exchang
 func (c *Conn) Drop(exchangeID, why string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i, p := range c.pending {
-		if p.ID == exchangeID {
-			cp := *p
-			cp.Error = why
-			c.pending = append(c.pending[:i:i], c.pending[i+1:]...)
-			c.rec.PutExchange(&cp)
-			return
-		}
+	if i := c.pendingIndex(exchangeID); i >= 0 {
+		cp := *c.pending[i]
+		cp.Error = why
+		c.pending = append(c.pending[:i:i], c.pending[i+1:]...)
+		c.rec.PutExchange(&cp)
 	}
 }
 
@@ -128,13 +125,9 @@ func (c *Conn) Drop(exchangeID, why string) {
 func (c *Conn) Annotate(exchangeID string, h session.Hint) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, p := range c.pending {
-		if p.ID == exchangeID {
-			h.Exchange = p.ID
-			p.Hints = append(append([]session.Hint(nil), p.Hints...), h)
-			c.put(p)
-			return
-		}
+	if i := c.pendingIndex(exchangeID); i >= 0 {
+		addHint(c.pending[i], h)
+		c.put(c.pending[i])
 	}
 }
 
@@ -151,7 +144,7 @@ func (c *Conn) Answer(exchangeID string, resp []byte, note string, now time.Time
 		return ErrNotIdle
 	}
 	p := c.pending[0]
-	p.Hints = append(append([]session.Hint(nil), p.Hints...), session.Hint{Code: session.HintAnswered, Text: note, Exchange: p.ID})
+	addHint(p, session.Hint{Code: session.HintAnswered, Text: note})
 	c.rec.Chunk(c.sess.ID, up, now, resp)
 	c.readers[up].Feed(resp, now)
 	c.fed[up] += int64(len(resp))

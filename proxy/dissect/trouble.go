@@ -45,14 +45,6 @@ func (c *Conn) checkMessage(what string, m *session.Message, ex *session.Exchang
 	}
 }
 
-// answering returns the side that sends responses now.
-func (c *Conn) answering() session.Side {
-	if c.flipped() {
-		return session.FromClient
-	}
-	return session.FromUpstream
-}
-
 // incomplete records a message that the end of its stream cut short.
 func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 	c.afterClose(side)
@@ -91,7 +83,7 @@ func (c *Conn) incomplete(side session.Side, m *session.Message, err error) {
 func (c *Conn) broken(side session.Side, offset int64, err error) {
 	c.afterClose(side)
 	msg := fmt.Sprintf("unparsed from offset %d (%s): %v", offset, sideName(side), err)
-	if side == c.answering() && c.offer == nil {
+	if side == c.answerSide() && c.offer == nil {
 		c.unanswerable = msg
 		for _, p := range c.pending {
 			cp := *p
@@ -111,5 +103,5 @@ func (c *Conn) broken(side session.Side, offset int64, err error) {
 // noResponse is the error of a request whose answer can no longer be
 // read (see broken).
 func (c *Conn) noResponse() string {
-	return "no response can be read: the " + sideName(c.answering()) + "'s bytes are " + c.unanswerable
+	return "no response can be read: the " + sideName(c.answerSide()) + "'s bytes are " + c.unanswerable
 }

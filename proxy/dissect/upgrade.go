@@ -68,3 +68,10 @@ func (c *Conn) check101Length(ex *session.Exchange, m *session.Message) {
 		c.hintOn(ex, session.HintContentLengthOn101, "101 carries Content-Length: "+n+" (a 101 has no body)")
 	}
 }
+
+// offersPTTH returns the PTTH token a request offers, and whether the offer
+// counts: Upgrade on an HTTP/1.0 request must be ignored.
+func offersPTTH(req *session.Message) (string, bool) {
+	tok, ok := ptthToken(req)
+	return tok, ok && req.Proto != "HTTP/1.0"
+}

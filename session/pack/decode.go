@@ -145,7 +145,7 @@ func (d *dec) exchange(e *session.Exchange, m *[2]session.Message, v *View) {
 	e.Seq = int(d.varint())
 	e.Direction, e.Transport = session.Direction(d.byte()), session.Transport(d.byte())
 	flags := d.byte()
-	e.Injected = flags&1 != 0
+	e.Injected = flags&exInjected != 0
 	base := d.fixed64()
 	if d.message(&m[0], base, v, 0) {
 		e.Request = &m[0]
@@ -165,7 +165,7 @@ func (d *dec) exchange(e *session.Exchange, m *[2]session.Message, v *View) {
 		e.Hints = hs
 	}
 	e.Error = d.str()
-	if flags&2 != 0 {
+	if flags&exOriginal != 0 {
 		// Rare (edited at a breakpoint): its own allocation, never the
 		// View's scratch, which holds the request's and response's parts.
 		o := new(session.Message)

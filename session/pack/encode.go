@@ -31,6 +31,12 @@ import (
 // base) + 2.
 // headers, hints and strs: a uvarint count, then their strings.
 
+// Exchange flags.
+const (
+	exInjected = 1 // sent by the inspector itself
+	exOriginal = 2 // edited at a breakpoint: message Original follows Error
+)
+
 // Message flags.
 const (
 	msgPresent   = 1
@@ -47,10 +53,10 @@ func (a *Arena) appendExchange(b []byte, e *session.Exchange) []byte {
 	b = binary.AppendVarint(b, int64(e.Seq))
 	var flags byte
 	if e.Injected {
-		flags |= 1
+		flags |= exInjected
 	}
 	if e.Original != nil {
-		flags |= 2
+		flags |= exOriginal
 	}
 	b = append(b, byte(e.Direction), byte(e.Transport), flags)
 	base := baseTime(e)
