@@ -26,8 +26,7 @@ type interceptPanel struct {
 	timeout *widget.Entry
 	on      *widget.Check
 	status  *widget.Label
-	note    string        // what status says while nothing has gone wrong: the rule in force
-	editing *widget.Entry // the editor's text, while one is open (for tests)
+	note    string // what status says while nothing has gone wrong: the rule in force
 	list    *widget.List
 	paused  []proxy.Paused
 	dirty   atomic.Bool
@@ -234,5 +233,4 @@ func (p *interceptPanel) editText(pd proxy.Paused, text, problem string) {
 		p.act(func(r *proxy.Relay) error { return r.Resume(pd.Exchange.ID, req.Bytes()) })
 	}, p.win)
 	d.Show()
-	p.editing = raw
 }

@@ -49,6 +49,23 @@ func interceptOn(t *testing.T, h *harness, steps, upSteps []step) (p *interceptP
 	return p, label, buttons, done
 }
 
+// editEntry returns the text entry of the edit dialog open in p's window.
+func editEntry(t *testing.T, p *interceptPanel) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	if top := p.win.Canvas().Overlays().Top(); top != nil {
+		walk(top, nil, func(o fyne.CanvasObject, _ fyne.Tappable) {
+			if e, ok := o.(*widget.Entry); ok && e.MultiLine && found == nil {
+				found = e
+			}
+		})
+	}
+	if found == nil {
+		t.Fatal("no edit dialog is open")
+	}
+	return found
+}
+
 // TestInterceptPanelPausesAndForwards sets a rule in the Intercept window,
 // sends a matching request through a real relay, sees it paused in the
 // list, taps Forward, and sees the exchange complete.
@@ -91,16 +108,16 @@ func TestInterceptEditKeepsTextThatDoesNotParse(t *testing.T) {
 	upSteps := []step{{session.FromClient, []byte("GET /edited HTTP/1.1\r\nHost: x\r\n\r\n")}, answer}
 	p, _, buttons, done := interceptOn(t, h, steps, upSteps)
 	test.Tap(buttons["Edit…"])
-	p.editing.SetText("HELLO")
+	editEntry(t, p).SetText("HELLO")
 	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))
-	if p.editing.Text != "HELLO" || !strings.Contains(overlayText(p.win), "Not forwarded: line 1:") {
-		t.Fatalf("after a bad edit the editor holds %q and says %q", p.editing.Text, overlayText(p.win))
+	if text := editEntry(t, p).Text; text != "HELLO" || !strings.Contains(overlayText(p.win), "Not forwarded: line 1:") {
+		t.Fatalf("after a bad edit the editor holds %q and says %q", text, overlayText(p.win))
 	}
 	p.act(func(r *proxy.Relay) error { return r.Resume("no-such-exchange", nil) })
 	if !strings.HasPrefix(p.status.Text, "Too late") {
 		t.Fatalf("status after acting on nothing: %q", p.status.Text)
 	}
-	p.editing.SetText("GET /edited HTTP/1.1\nHost: x\n\n") // LF: becomes CRLF
+	editEntry(t, p).SetText("GET /edited HTTP/1.1\nHost: x\n\n") // LF: becomes CRLF
 	test.Tap(findButton(t, p.win.Canvas().Overlays().Top(), "Forward edited"))
 	<-done
 	h.waitFor("the edited exchange to complete", func() bool {

@@ -59,11 +59,11 @@ func (v *timingView) show(e *session.Exchange) {
 		add("Request sent", phase(rq.First, rq.Last))
 	}
 	if rs != nil && rq != nil {
-		if early := rq.Last.Sub(rs.First); !rq.Last.IsZero() && !rs.First.IsZero() && early > 0 {
-			add("Waiting (first response byte)", "none: answered "+duration(early)+" before the request ended")
-		} else {
-			add("Waiting (first response byte)", phase(rq.Last, rs.First))
+		wait := phase(rq.Last, rs.First)
+		if !rs.First.IsZero() && rs.First.Before(rq.Last) { // answered early (a 413 mid-upload, say)
+			wait = "none: answered " + duration(rq.Last.Sub(rs.First)) + " before the request ended"
 		}
+		add("Waiting (first response byte)", wait)
 		add("Response received", phase(rs.First, rs.Last))
 		add("Total", duration(e.Duration()))
 	} else if e.Error != "" {
